@@ -124,3 +124,30 @@ def test_transfer_priors_are_off_for_a_two_round_race_which_reads_none(race) -> 
     assert errors == [TWO_ROUND_PRIORS_TIP + "."]
     assert race.poll_service.contest.transfer_prior == ""
     assert PRIORS_TIP != TWO_ROUND_PRIORS_TIP
+
+
+def _bundle_of(room, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    from warroom.store import contests as contests_repo
+
+    with room.store.sessions() as s:
+        bundle = contests_repo.export_bundle(s, room.poll_service.contest.id)
+    path.write_text(contests_repo.bundle_to_text(bundle), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("system", ["runoff", "two-round"])
+def test_a_campaign_bundle_imported_or_pasted_in_the_window_is_named_as_one(system, qtbot, tmp_path, request) -> None:  # type: ignore[no-untyped-def]
+    """`warroom import FILE` reads a bundle (recognised by its content); File > Import and a drop read it as a
+    poll CSV, "line 1: missing column 'pollster' (have: {)", and a two-round race as the poll CSV with
+    questions. Now it is named as a bundle, with the command that imports it; nothing is stored."""
+    room = request.getfixturevalue("race" if system == "two-round" else "room")
+    path = _bundle_of(room, tmp_path / "campaign.json")
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    with qtbot.waitSignal(room.import_worker.import_failed, timeout=20000):
+        room.import_actions.import_file(path)
+    assert len(errors) == 1, errors
+    assert "campaign bundle" in errors[0] and "warroom import campaign.json" in errors[0], errors
+    assert "missing column" not in errors[0]
+    room.import_actions.import_text(path.read_text(encoding="utf-8"))  # pasted
+    assert len(errors) == 2 and "campaign bundle" in errors[1], errors

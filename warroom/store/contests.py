@@ -31,6 +31,7 @@ from warroom.core.contestfile import (
 )
 from warroom.core.forecast import ForecastErrors
 from warroom.core.france import name_key
+from warroom.core.infile import looks_like_bundle as infile_looks_like_bundle
 from warroom.core.irv_pipeline import prior_rows_from_result
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import name_as_saved, scenario_name_problem
@@ -830,8 +831,9 @@ def bundle_to_text(bundle: Mapping[str, Any]) -> str:
 def looks_like_bundle(text: str) -> bool:
     """Whether a file's text is meant as a campaign bundle, not a poll CSV: a JSON object. Any text starting
     with "{" is read as one, so that a broken bundle (a number of 5,000 digits, text after the end, another
-    program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file."""
-    return text.lstrip("\ufeff \t\r\n").startswith("{")
+    program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file (the rule is
+    core.infile's, which the window's import reads too)."""
+    return infile_looks_like_bundle(text)
 
 
 _SCENARIO_KEYS = ("name", "baseline", "settings", "notes", "saved_at", "poll_keys")
