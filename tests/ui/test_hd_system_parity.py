@@ -151,3 +151,26 @@ def test_a_campaign_bundle_imported_or_pasted_in_the_window_is_named_as_one(syst
     assert "missing column" not in errors[0]
     room.import_actions.import_text(path.read_text(encoding="utf-8"))  # pasted
     assert len(errors) == 2 and "campaign bundle" in errors[1], errors
+
+
+def test_a_double_click_on_a_two_round_races_poll_says_how_it_changes_not_that_it_was_deleted(race, qtbot) -> None:
+    """A two-round race's rows are its notices, read-only (Edit poll and Delete poll are off on them). A double
+    click opened the poll form on one anyway, and saving it said "The Beta poll was deleted by a teammate or another
+    program while it was open in the form", which nobody did, then offered it as a new plain poll."""
+    from warroom.ui.main_window import TWO_ROUND_EDIT_TIP
+
+    win = race.window
+    view = win.polls_pane.view
+    qtbot.waitUntil(lambda: view.model().rowCount() > 0, timeout=10000)
+    view.selectRow(0)
+    assert win.polls_pane.selected_polls()
+    assert not win.action_edit.isEnabled() and not win.action_delete.isEnabled()
+    asked: list[object] = []
+    win._ask_poll = lambda contest, entered: asked.append(entered) or (False, entered)  # type: ignore[method-assign]
+    errors: list[str] = []
+    win.show_error = errors.append
+    view.doubleClicked.emit(view.model().index(0, 0))
+    win.delete_selected()  # (a route around the action that is off)
+    assert asked == [] and errors == []
+    assert win.statusBar().currentMessage() == TWO_ROUND_EDIT_TIP
+    assert win.undo_stack.count() == 0

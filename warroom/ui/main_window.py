@@ -227,6 +227,11 @@ TWO_ROUND_ADD_TIP = (
 )
 """Why Add poll is off while a two-round race is open (the form enters a plain poll, which none of its figures
 read)."""
+TWO_ROUND_EDIT_TIP = (
+    "A two-round race's polls are read-only here: change one by importing its file again (File > Import polls)"
+)
+"""Said when a two-round race's poll is double-clicked (or Delete reached around its action, which is off): the
+form opened on the notice, and saving it said a teammate had deleted it."""
 TWO_ROUND_EXPORT_TIP = (
     "A two-round race's polls ask first-round and runoff questions, which a poll CSV cannot carry: export the "
     "whole campaign with: warroom export --contest NAME --bundle FILE"
@@ -1545,6 +1550,9 @@ class MainWindow(QMainWindow):
         chosen = self.polls_pane.selected_polls()
         if contest is None or not chosen:
             return
+        if contest.system == CountingSystem.TWO_ROUND:  # its rows are notices (a double click reaches here)
+            self.statusBar().showMessage(TWO_ROUND_EDIT_TIP, 8000)
+            return
         self._edit(contest, chosen[0], chosen[0])
 
     def _edit(self, contest: Contest, before: Poll, entered: Poll) -> None:
@@ -1839,6 +1847,10 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         chosen = self.polls_pane.selected_polls()
+        contest = self._polls.contest
+        if chosen and contest is not None and contest.system == CountingSystem.TWO_ROUND:  # (its action is off)
+            self.statusBar().showMessage(TWO_ROUND_EDIT_TIP, 8000)
+            return
         if chosen:
             ids = self.polls_pane.selected_ids()
             self._push(DeletePollsCommand(self._polls, chosen, self.show_error, ids=ids))
