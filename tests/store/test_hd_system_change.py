@@ -118,3 +118,28 @@ def test_a_race_with_an_official_result_does_not_become_a_two_round_race(store_u
             assert store.get_official_result(s, cid) == RESULT
     finally:
         engine.dispose()
+
+
+def test_an_instant_runoff_prior_is_refused_for_another_system_and_keeps_its_races_system(store_url: str) -> None:
+    from warroom.core.irv_scenario import IrvScenario
+    from warroom.store import irv_priors
+
+    prior = IrvScenario(("ann", "bob", "cat"), [50.0, 30.0, 20.0], [[0, 60, 30, 10], [70, 0, 20, 10], [40, 50, 0, 10]])
+    engine, sessions = _open(store_url)
+    try:
+        with sessions.begin() as s:
+            sv = repo.add_contest(s, TOY)
+            irv = repo.add_contest(s, replace(TOY, name="Toy IRV", system=CountingSystem.IRV))
+            irv_priors.set_irv_prior(s, irv, prior, "ballots in b.csv")
+        with pytest.raises(irv_priors.PriorError) as refused, sessions.begin() as s:
+            irv_priors.set_irv_prior(s, sv, prior, "ballots in b.csv")
+        assert "instant-runoff" in str(refused.value) and TOY.system.label in str(refused.value), refused.value
+        for system in (CountingSystem.SV, CountingSystem.CONTINGENT, CountingSystem.TWO_ROUND):
+            with pytest.raises(store.ContestError) as refused_edit, sessions.begin() as s:
+                store.update_contest(s, irv, replace(store.require_contest(s, irv), system=system))
+            assert "transfer prior" in str(refused_edit.value), refused_edit.value
+        with sessions() as s:
+            assert irv_priors.get_irv_prior(s, sv) is None
+            assert store.require_contest(s, irv).system == CountingSystem.IRV
+    finally:
+        engine.dispose()

@@ -258,6 +258,12 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
                     "(out of the charts and the poll table); keep the name and change short_name, which the charts "
                     "show"
                 )
+    if prior is not None and row.system == CountingSystem.IRV and contest.system != CountingSystem.IRV:
+        problems.append(
+            f"it holds an instant-runoff transfer prior ({prior.source}) that a contest counted by "
+            f"{contest.system.label} does not read (only an instant-runoff race reads it); keep its counting system "
+            f"({CountingSystem(row.system).label}), or make a new contest for the other count"
+        )
     if (contest.system == two_round) != (row.system == two_round):
         # a two-round race's views read its notices, every other system's its polls: the others would be hidden
         kept = PollNoticeRow if row.system == two_round else PollRow
