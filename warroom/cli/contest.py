@@ -95,6 +95,9 @@ def _result(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with _session(args, write=True, create=False) as session:
             contest = contests_repo.require_contest(session, args.name)
+            refused = contests_repo.result_refusal(contest)  # (before the file's figures: no result fits the race)
+            if refused is not None:
+                raise CliError(f"{refused}; nothing stored")
             try:
                 result = parse_result_csv(text, contest, args.source_note or str(args.source.name))
             except ResultFileError as exc:

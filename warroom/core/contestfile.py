@@ -242,6 +242,12 @@ class _Reader:
             except ValueError:
                 choices = ", ".join(s.value for s in CountingSystem)
                 self.fail((*p, "system"), f"{system_text!r} is not a counting system ({choices})")
+        if system == CountingSystem.TWO_ROUND and transfer_prior:
+            self.fail(
+                (*p, "transfer_prior"),
+                "a two-round race's runoff transfers come from its polls' transfer matrices: no past count's "
+                "transfers are read by its figures (leave transfer_prior out)",
+            )
         rules = self.rules(top, system) if "rules" in top else None
         parties = self.parties(top)
         candidates = self.candidates(top, {q.code for q in parties})

@@ -152,3 +152,23 @@ class CsvRecords:
                         'read into one cell (a stray " in a cell?): close it, or double it ("") to mean a quote'
                     ) from None
         return row
+
+
+def looks_like_bundle(text: str) -> bool:
+    """Whether a file's text is meant as a campaign bundle, not a poll CSV: a JSON object. Any text starting
+    with "{" is read as one, so that a broken bundle (a number of 5,000 digits, text after the end, another
+    program's JSON) is explained by the bundle's reader, never read as a CSV whose header is the whole file."""
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
+
+
+def bundle_refusal(head: str, source: str, name: str) -> str | None:
+    """Why a file or pasted text beginning `head` is not imported into the window's open race when it is a campaign
+    bundle (looks_like_bundle, as `warroom import` tells one), else None. A bundle brings its own race (made, or
+    its new polls added to the race of its name) with its markers and scenarios, which `warroom import` reads; the
+    poll CSV reader called it "missing column 'pollster' (have: {)"."""
+    if not looks_like_bundle(head):
+        return None
+    return (
+        f"Nothing was imported from {source}: it is a campaign bundle (a race with its polls, event markers and "
+        f"saved scenarios), not a poll table; import it with: warroom import {name}"
+    )

@@ -224,6 +224,9 @@ def _read_campaign_file(path: Path, contest: Contest) -> _CampaignInput:
     from warroom.core.infile import decode_csv_bytes
     from warroom.paths import read_input_file
 
+    refused = bundle_file_refusal(path)
+    if refused is not None:
+        raise ImportRefused(refused)
     try:
         compilation = read_compilation(path)
     except FranceFormatError as exc:
@@ -251,6 +254,20 @@ def _read_campaign_text(text: str, source: str, contest: Contest) -> _CampaignIn
     if parsed.errors:
         raise ImportRefused(_problems(source, parsed.errors))
     return _CampaignInput("poll-csv", parsed.notices, parsed.matrices, None)
+
+
+def bundle_file_refusal(path: Path) -> str | None:
+    """bundle_refusal of the file at `path`, by its first bytes (a FIFO or a folder is none)."""
+    from warroom.core.infile import bundle_refusal, open_regular
+
+    if path.is_dir():
+        return None
+    try:
+        with open_regular(path) as fh:  # (a FIFO is refused at once, never waited on)
+            head = fh.read(256).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    return bundle_refusal(head, path.name, path.name)
 
 
 def refuse_compilation(path: Path, contest: Contest) -> str | None:
@@ -355,7 +372,8 @@ class ImportWorker(QObject):
             return self.start_campaign_file(path)
 
         def parse(contest: Contest, progress: Progress) -> ParseResult:
-            refused = refuse_compilation(path, contest)  # (a header the poll CSV reader would call wrong columns)
+            # (a bundle, or a header the poll CSV reader would call wrong columns)
+            refused = bundle_file_refusal(path) or refuse_compilation(path, contest)
             if refused is not None:
                 raise ImportRefused(refused)
             return parse_poll_file(path, contest, progress=progress, date_order=date_order)

@@ -31,6 +31,7 @@ from warroom.core.contestfile import (
 )
 from warroom.core.forecast import ForecastErrors
 from warroom.core.france import name_key
+from warroom.core.infile import looks_like_bundle as infile_looks_like_bundle
 from warroom.core.irv_pipeline import prior_rows_from_result
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import name_as_saved, scenario_name_problem
@@ -257,6 +258,12 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
                     "(out of the charts and the poll table); keep the name and change short_name, which the charts "
                     "show"
                 )
+    if prior is not None and row.system == CountingSystem.IRV and contest.system != CountingSystem.IRV:
+        problems.append(
+            f"it holds an instant-runoff transfer prior ({prior.source}) that a contest counted by "
+            f"{contest.system.label} does not read (only an instant-runoff race reads it); keep its counting system "
+            f"({CountingSystem(row.system).label}), or make a new contest for the other count"
+        )
     if (contest.system == two_round) != (row.system == two_round):
         # a two-round race's views read its notices, every other system's its polls: the others would be hidden
         kept = PollNoticeRow if row.system == two_round else PollRow
@@ -268,6 +275,29 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
                 f"show none; keep its counting system ({CountingSystem(row.system).label}), or make a new contest for "
                 "the other count"
             )
+        elif contest.system == two_round and result is not None:
+            problems.append(
+                f"it holds an official result that a contest counted by {contest.system.label} does not read (a "
+                "two-round race's result is its official rounds, from official_results.csv); keep its counting system "
+                f"({CountingSystem(row.system).label}), or make a new contest for the other count"
+            )
+        elif row.system == two_round:
+            # its transfer matrices and official rounds too (a race made with File > New contest that holds only
+            # an NSPPolls reports file or official_results.csv): no other system's view, verb or back-test reads them
+            campaign = questions.load_campaign(session, contest_id)
+            parts = []
+            if campaign.matrices:
+                n = len(campaign.matrices)
+                parts.append(f"{n} transfer matri{'x' if n == 1 else 'ces'}")
+            if campaign.results:
+                n = len(campaign.results)
+                parts.append(f"{n} official round{'' if n == 1 else 's'} (official_results.csv)")
+            if parts:
+                problems.append(
+                    f"it holds {' and '.join(parts)} that a contest counted by {contest.system.label} does not read "
+                    "(only a two-round race reads them); keep its counting system "
+                    f"({CountingSystem(row.system).label}), or make a new contest for the other count"
+                )
     new_parties = {p.code for p in contest.parties}
     gone_parties = [p.code for p in session.scalars(select(PartyRow).where(PartyRow.contest_id == contest_id))]
     gone_parties = [code for code in gone_parties if code not in new_parties]
@@ -403,14 +433,31 @@ def _result_problems(contest: Contest, result: OfficialResult) -> list[str]:
     return out
 
 
+def result_refusal(contest: Contest) -> str | None:
+    """Why `contest` takes no official result (first and final rounds), else None: a two-round race's back-test,
+    panel and `contest show` read its official rounds (official_results.csv), so such a result, stored beside
+    them, would be read by none of its figures."""
+    if contest.system != CountingSystem.TWO_ROUND:
+        return None
+    return (
+        f"{contest.name}: official result refused: a two-round race's result is its official rounds, read from "
+        "official_results.csv (turnout.csv beside it): warroom import official_results.csv --contest NAME, or "
+        "File > Import polls in the app"
+    )
+
+
 def set_official_result(session: Session, contest_id: int, result: OfficialResult) -> None:
     """Store (or replace) a contest's official result.
 
     Raises:
-        ContestError: no such contest, or the result names codes that are not the contest's candidates.
+        ContestError: no such contest, a two-round one (result_refusal), or the result names codes that are not
+            the contest's candidates.
     """
     repo.bump_revision(session)
     contest = require_contest(session, contest_id)
+    refused = result_refusal(contest)
+    if refused is not None:
+        raise ContestError(refused)
     problems = _result_problems(contest, result)
     if problems:
         raise ContestError(f"{contest.name}: official result refused: " + "; ".join(problems))
@@ -790,8 +837,9 @@ def bundle_to_text(bundle: Mapping[str, Any]) -> str:
 def looks_like_bundle(text: str) -> bool:
     """Whether a file's text is meant as a campaign bundle, not a poll CSV: a JSON object. Any text starting
     with "{" is read as one, so that a broken bundle (a number of 5,000 digits, text after the end, another
-    program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file."""
-    return text.lstrip("\ufeff \t\r\n").startswith("{")
+    program's JSON) is explained by read_bundle, never read as a CSV whose header is the whole file (the rule is
+    core.infile's, which the window's import reads too)."""
+    return infile_looks_like_bundle(text)
 
 
 _SCENARIO_KEYS = ("name", "baseline", "settings", "notes", "saved_at", "poll_keys")

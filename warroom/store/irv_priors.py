@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from warroom.core.irv_scenario import IrvScenario
+from warroom.core.types import CountingSystem
 from warroom.store import polls as repo
 from warroom.store.schema import IrvPriorRow
 
@@ -103,12 +104,18 @@ def set_irv_prior(session: Session, contest_id: int, prior: IrvScenario, source:
     """Store (or replace) a contest's instant-runoff transfer prior.
 
     Raises:
-        PriorError: no such contest, or the prior names codes that are not the contest's candidates.
+        PriorError: no such contest, one not counted by instant runoff, or the prior names codes that are not the
+            contest's candidates.
     """
     repo.bump_revision(session)
     contest = repo.get_contest(session, contest_id)
     if contest is None:
         raise PriorError(f"contest #{contest_id} no longer exists (deleted elsewhere?); transfer prior not saved")
+    if contest.system != CountingSystem.IRV:  # (no other system's view, verb or back-test reads it)
+        raise PriorError(
+            f"{contest.name}: transfer prior refused: it is a {contest.system.label} race, and an instant-runoff "
+            "transfer prior is read only by instant-runoff races"
+        )
     unknown = [c for c in prior.codes if c not in contest.candidate_codes]
     if unknown:
         raise PriorError(

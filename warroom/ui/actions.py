@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from warroom.core.averaging import PollAverages
 from warroom.core.csvformat import DATE_ORDERS, ParseResult
+from warroom.core.infile import bundle_refusal
 from warroom.core.paste import PasteError, guess_columns, rows_to_csv, split_table
 from warroom.core.pipeline import ForecastPoint, Freshness, ProjectionView, SavedScenario, assumption_lines
 from warroom.core.report import summarise
@@ -840,6 +841,14 @@ class ImportActions(QObject):
     def import_text(self, text: str, dialog: PasteDialog | None = None) -> None:
         """A pasted table: its columns mapped (guessed, shown, changeable) and previewed, then imported."""
         contest = self.source.contest
+        refused = (
+            bundle_refusal(text[:256], "the pasted text", "FILE.json (the text saved as a file)")
+            if dialog is None
+            else None
+        )
+        if refused is not None:  # (a campaign bundle's text: not a table, whichever the race's system)
+            self.window.show_error(refused)
+            return
         if contest is not None and contest.system == CountingSystem.TWO_ROUND and dialog is None:
             # Its polls are notices with questions: the poll CSV with questions' own columns, no mapping (the
             # mapping makes plain polls, which none of a two-round race's figures read)

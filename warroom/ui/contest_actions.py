@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QMessageBox, QProgressDialog
 
-from warroom.core.types import Contest, OfficialResult
+from warroom.core.types import Contest, CountingSystem, OfficialResult
 from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.dock_layout import PICKER_MAX_WIDTH, PICKER_MIN_LETTERS
 from warroom.ui.glyphs import drawable
@@ -26,6 +26,21 @@ from warroom.ui.qt_utils import ask_plain, signals_blocked, work_progress
 from warroom.ui.result_dialog import ResultDialog
 
 _T = TypeVar("_T")
+
+
+RESULT_TIP = "Enter or read the declared result: it feeds the back-test and later races' priors"
+TWO_ROUND_RESULT_TIP = (
+    "A two-round race's result is its official rounds: import official_results.csv (turnout.csv beside it) with "
+    "File > Import polls, as warroom import official_results.csv --contest NAME"
+)
+PRIORS_TIP = "Start this race's second-preference splits from what they were in a past contest's count"
+TWO_ROUND_PRIORS_TIP = (
+    "A two-round race's runoff transfers come from its polls' transfer matrices: no past count's transfers are "
+    "read by its figures"
+)
+"""Why Transfer priors is off while a two-round race is open (a past count chosen was stored, read by nothing)."""
+"""Why Official result is off while a two-round race is open: the form's first and final rounds are read by none
+of its figures (its back-test, panel and `contest show` read the official rounds), and the store refuses them."""
 
 
 class ContestSource(Protocol):
@@ -110,14 +125,10 @@ class ContestActions(QObject):
         self.action_delete.setToolTip("Delete this contest with its polls and scenarios (a backup is taken first)")
         self.action_delete.triggered.connect(self.delete_contest)
         self.action_result = QAction("Official &result…", window)
-        self.action_result.setToolTip(
-            "Enter or read the declared result: it feeds the back-test and later races' priors"
-        )
+        self.action_result.setToolTip(RESULT_TIP)
         self.action_result.triggered.connect(self.edit_result)
         self.action_priors = QAction("Transfer &priors from a past count…", window)
-        self.action_priors.setToolTip(
-            "Start this race's second-preference splits from what they were in a past contest's count"
-        )
+        self.action_priors.setToolTip(PRIORS_TIP)
         self.action_priors.triggered.connect(self.choose_priors)
         file_menu = self._file_menu()
         if file_menu is not None:
@@ -160,6 +171,13 @@ class ContestActions(QObject):
             self.picker.setCurrentIndex(index)
         for action in (self.action_edit, self.action_result, self.action_priors):
             action.setEnabled(True)
+        plain = contest.system != CountingSystem.TWO_ROUND
+        self.action_result.setEnabled(plain)
+        self.action_result.setToolTip(RESULT_TIP if plain else TWO_ROUND_RESULT_TIP)
+        self.action_result.setStatusTip(RESULT_TIP if plain else TWO_ROUND_RESULT_TIP)
+        self.action_priors.setEnabled(plain)
+        self.action_priors.setToolTip(PRIORS_TIP if plain else TWO_ROUND_PRIORS_TIP)
+        self.action_priors.setStatusTip(PRIORS_TIP if plain else TWO_ROUND_PRIORS_TIP)
 
     # --- actions -----------------------------------------------------------------------------------------------
 
@@ -200,6 +218,9 @@ class ContestActions(QObject):
         """Enter or replace the open contest's official result."""
         contest = self.source.contest
         if contest is None or contest.id is None:
+            return None
+        if contest.system == CountingSystem.TWO_ROUND:  # (its action is off: a route around it says why)
+            self.window.show_error(TWO_ROUND_RESULT_TIP + ".")
             return None
         stored_then = self.source.official_result(contest.id)
         own = dialog is None  # (made here: deleted once answered)
@@ -245,6 +266,10 @@ class ContestActions(QObject):
             pick: chooses among the names (tests answer it); default an input dialog.
         """
         if self.priors is None:
+            return None
+        open_now = self.source.contest
+        if open_now is not None and open_now.system == CountingSystem.TWO_ROUND:  # (its action is off: why)
+            self.window.show_error(TWO_ROUND_PRIORS_TIP + ".")
             return None
         names = ["(none: polls' published splits, else an even split)"]
         names += [c.name for c in self.source.contests_with_results()]

@@ -378,6 +378,8 @@ class ContestDialog(QDialog):
             rules=rules,
             notes=self.notes.toPlainText().strip(),
             demo=base.demo if base else False,
+            # (no field of the form: the past count chosen with File > Transfer priors is kept, not cleared)
+            transfer_prior=base.transfer_prior if base else "",
         )
 
     def problems(self) -> list[str]:

@@ -227,6 +227,17 @@ TWO_ROUND_ADD_TIP = (
 )
 """Why Add poll is off while a two-round race is open (the form enters a plain poll, which none of its figures
 read)."""
+TWO_ROUND_EDIT_TIP = (
+    "A two-round race's polls are read-only here: change one by importing its file again (File > Import polls)"
+)
+"""Said when a two-round race's poll is double-clicked (or Delete reached around its action, which is off): the
+form opened on the notice, and saving it said a teammate had deleted it."""
+TWO_ROUND_EXPORT_TIP = (
+    "A two-round race's polls ask first-round and runoff questions, which a poll CSV cannot carry: export the "
+    "whole campaign with: warroom export --contest NAME --bundle FILE"
+)
+"""Why Export polls is off while a two-round race is open, as `warroom export FILE.csv` refuses it: it wrote the
+race's plain polls, none, as a header line ("0 polls exported")."""
 NO_RACE_STORED_MESSAGE = "No race in this store: make one with File > New contest"
 """The poll table is filtered once typing in its filter box pauses this long (a burst of keys: one filter)."""
 FILTER_WARM_ROWS = 3000
@@ -725,6 +736,10 @@ class MainWindow(QMainWindow):
         self.action_add.setStatusTip(add_tip)
         self.polls_pane.add_button.setEnabled(plain)
         self.polls_pane.add_button.setToolTip(add_tip if not plain else "Enter a newly published poll (Ctrl+N)")
+        export_tip = "Save every poll to a CSV file" if plain else TWO_ROUND_EXPORT_TIP
+        self.action_export.setEnabled(plain)
+        self.action_export.setToolTip(export_tip)
+        self.action_export.setStatusTip(export_tip)
         if self.statusBar().currentMessage() in (NO_RACE_MESSAGE, NO_RACE_STORED_MESSAGE):
             self.statusBar().clearMessage()
         self.polls_pane.model.set_contest(contest)
@@ -1535,6 +1550,9 @@ class MainWindow(QMainWindow):
         chosen = self.polls_pane.selected_polls()
         if contest is None or not chosen:
             return
+        if contest.system == CountingSystem.TWO_ROUND:  # its rows are notices (a double click reaches here)
+            self.statusBar().showMessage(TWO_ROUND_EDIT_TIP, 8000)
+            return
         self._edit(contest, chosen[0], chosen[0])
 
     def _edit(self, contest: Contest, before: Poll, entered: Poll) -> None:
@@ -1829,6 +1847,10 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         chosen = self.polls_pane.selected_polls()
+        contest = self._polls.contest
+        if chosen and contest is not None and contest.system == CountingSystem.TWO_ROUND:  # (its action is off)
+            self.statusBar().showMessage(TWO_ROUND_EDIT_TIP, 8000)
+            return
         if chosen:
             ids = self.polls_pane.selected_ids()
             self._push(DeletePollsCommand(self._polls, chosen, self.show_error, ids=ids))
@@ -1864,6 +1886,10 @@ class MainWindow(QMainWindow):
         if self.exporting is not None:  # (one at a time: the menu again while one runs shows that one)
             self.exporting.show()
             self.exporting.raise_()
+            return
+        contest = getattr(self._polls, "contest", None)
+        if contest is not None and contest.system == CountingSystem.TWO_ROUND:  # (its action is off: the reason)
+            self.show_error(TWO_ROUND_EXPORT_TIP + ".")
             return
         chosen, _ = QFileDialog.getSaveFileName(self, "Export polls", "polls.csv", "CSV files (*.csv)")
         path = Path(str(with_ending(from_qt_name(chosen), "csv"))) if chosen else None
