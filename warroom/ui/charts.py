@@ -85,6 +85,11 @@ BULK_POINTS = 64
 RELEASE_BUDGET_S = 0.008
 """Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
 next turns (ChartPanel._release_next)."""
+PAINT_APART_S = 0.02
+"""GUI work in one turn (an average landing, a fit of the value axes) past which the charts' repaint it asks for is
+left to the next event-loop turn, not done in the same one: a 100,000-poll contest's landing was 60-150 ms of GUI
+work and its paint another 40-100 ms, one freeze over 100 ms (benchmarks/bench_menu_stalls.py). The paint is held
+meanwhile, so nothing half-done is shown; it comes a turn later, whole."""
 FEW_STALE = 2
 """Series left with new points by show_data up to which they are handed them in its own turn, however long it took:
 after a one-poll add only the runoff chart's points wait for the average (the others were put in at once), and
@@ -2118,6 +2123,12 @@ class ChartPanel(QWidget):
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(HOLD_PAINT_MS)
         self._hold_timer.timeout.connect(self._release_paint)
+        # a long landing's paint, after the event loop's timers have had their turn (PAINT_APART_S): a timer of its own,
+        # not QTimer.singleShot(0), which Qt posts as an event and delivers before the timers, the paint straight after
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.setInterval(0)
+        self._paint_timer.timeout.connect(self._release_paint)
         self._held_mode: QGraphicsView.ViewportUpdateMode | None = None  # the view's own, while a repaint is held
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
@@ -2164,6 +2175,9 @@ class ChartPanel(QWidget):
         # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
         # the paint): placed on the new data and then again on the new range, they cost a switch twice.
         self._labels_pending = False
+        # While an average lands (_landing) the labels are placed once, after the dates moved to the final weeks and
+        # the value axes were fitted: placed after each step, a landing placed them three times or more.
+        self._labels_held = False
         self._layout_widget.scene().sigPrepareForPaint.connect(self._place_pending_labels)
         for key in LEAD_CHARTS:
             self.plots[key].getViewBox().sigRangeChanged.connect(self._place_election_labels)
@@ -2576,6 +2590,8 @@ class ChartPanel(QWidget):
         layers = self._point_layers()
         for layer in layers:
             layer.hold()
+        self._hold_paint()  # (the landing painted whole: in this turn, or in the next when it took long)
+        self._labels_held = True
         try:
             self._show_data(polls, averages)
             contest = self._contest
@@ -2596,7 +2612,13 @@ class ChartPanel(QWidget):
                 # the value axes fitted to the new data now, not in the paint: fitted there, they moved the end
                 # labels, which asked for a second paint of the charts (every add, edit or delete)
                 self.settle_ranges()
-            self._release_paint()  # the points held for this average are painted with it
+            self._labels_held = False
+            self._place_pending_labels()  # (settle_ranges placed them; off screen, here)
+            if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
+                # a long landing: painted in the next turn, not on top of this one (held until then)
+                self._paint_timer.start()
+            else:
+                self._release_paint()  # the points held for this average are painted with it
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
             elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
@@ -2669,6 +2691,7 @@ class ChartPanel(QWidget):
         """Let the charts paint what changed (one repaint of the view, the points and their average together)."""
         held = self._hold_timer.isActive()
         self._hold_timer.stop()
+        self._paint_timer.stop()
         mode, self._held_mode = self._held_mode, None
         if mode is None:
             return
@@ -2982,6 +3005,7 @@ class ChartPanel(QWidget):
         # the data's bounds: it fitted every chart it had just fitted once more in the paint. Those labels (like
         # the grid) are added with ignoreBounds, so that second fit could only give the same range.
         # (placed first: with a value axis that stays put, no range change places them on the way)
+        self._labels_held = False  # (an average landing's ranges are final now)
         self._place_pending_labels()
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
@@ -3830,6 +3854,9 @@ class ChartPanel(QWidget):
 
     def _place_end_labels(self, *_args: object) -> None:
         """Candidates' end labels nudged apart vertically so close finishers stay readable."""
+        if self._labels_held:  # an average landing: placed once its ranges are final
+            self._labels_pending = True
+            return
         self._labels_pending = False
         self._place_election_labels()
         vb = self.plots["first"].getViewBox()
