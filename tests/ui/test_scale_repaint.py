@@ -394,3 +394,34 @@ def test_an_average_landing_places_the_end_labels_once(qtbot, monkeypatch) -> No
     placed = where()
     place(panel)
     assert where() == placed
+
+
+def test_points_painted_at_the_hold_limit_after_a_long_fit_wait_for_the_timers_turn(qtbot, monkeypatch) -> None:
+    """Points whose average did not come within HOLD_PAINT_MS: their value axes are fitted when the limit passes, and
+    when that fit took the turn (an undone import's at 100,000 polls: 30-70 ms) the paint comes after the event
+    loop's timers had a turn, not straight after it; once, with the new point in."""
+    from PySide6.QtCore import QTimer
+
+    import warroom.ui.charts as charts_module
+
+    polls = _stored(30)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel.paint_held)
+    qtbot.wait(100)
+    painted = _paints(panel._layout_widget.viewport())
+    monkeypatch.setattr(charts_module, "PAINT_APART_S", 0.0, raising=False)  # every fit counts as a long one
+    new = replace(polls[-1], id=99, pollster="Newcomer")
+    seen: list[str] = []
+    tick = QTimer()
+    tick.setInterval(0)
+    tick.timeout.connect(
+        lambda: seen.append("paint" if painted[0] else ("held" if panel._hold_timer.isActive() else "tick"))
+    )
+    panel.show_polls(PollChange(added=(99,)), {p.id: p for p in [*polls, new]})
+    tick.start()
+    qtbot.waitUntil(lambda: painted[0] >= 1 and not panel.paint_held, timeout=3000)
+    tick.stop()
+    after = [s for s in seen if s != "held"]  # the turns from the limit on (the hold itself: HOLD_PAINT_MS)
+    assert after and after[0] == "tick"  # the timers had a turn between the fit and the paint
+    qtbot.wait(100)
+    assert painted[0] == 1 and 99 in panel.point_data("ann")[2]

@@ -2128,7 +2128,7 @@ class ChartPanel(QWidget):
         self._paint_timer = QTimer(self)
         self._paint_timer.setSingleShot(True)
         self._paint_timer.setInterval(0)
-        self._paint_timer.timeout.connect(self._release_paint)
+        self._paint_timer.timeout.connect(self._restore_paint)
         self._held_mode: QGraphicsView.ViewportUpdateMode | None = None  # the view's own, while a repaint is held
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
@@ -2616,6 +2616,7 @@ class ChartPanel(QWidget):
             self._place_pending_labels()  # (settle_ranges placed them; off screen, here)
             if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
                 # a long landing: painted in the next turn, not on top of this one (held until then)
+                self._hold_timer.stop()
                 self._paint_timer.start()
             else:
                 self._release_paint()  # the points held for this average are painted with it
@@ -2691,20 +2692,31 @@ class ChartPanel(QWidget):
         """Let the charts paint what changed (one repaint of the view, the points and their average together)."""
         held = self._hold_timer.isActive()
         self._hold_timer.stop()
+        if self._held_mode is None:
+            return
+        if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
+            start = time.perf_counter()
+            self.settle_ranges()
+            if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
+                self._paint_timer.start()  # a long fit: painted after the timers' turn (PAINT_APART_S)
+                return
+        self._restore_paint()
+
+    def _restore_paint(self) -> None:
+        """The held repaint, now: the view repaints as it is."""
         self._paint_timer.stop()
         mode, self._held_mode = self._held_mode, None
         if mode is None:
             return
-        if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
-            self.settle_ranges()
         view = self._layout_widget
         view.setViewportUpdateMode(mode)
         view.viewport().update()
 
     @property
     def paint_held(self) -> bool:
-        """The charts' repaint is held for an average on its way (HOLD_PAINT_MS at most)."""
-        return self._hold_timer.isActive()
+        """The charts' repaint is held for an average on its way (HOLD_PAINT_MS at most), or until the event loop's
+        timers have had their turn after a long landing or fit (PAINT_APART_S)."""
+        return self._hold_timer.isActive() or self._paint_timer.isActive()
 
     def settle_points(self) -> None:
         """Hand every series its points now (those show_data left for the next event-loop turns)."""
