@@ -425,3 +425,23 @@ def test_points_painted_at_the_hold_limit_after_a_long_fit_wait_for_the_timers_t
     assert after and after[0] == "tick"  # the timers had a turn between the fit and the paint
     qtbot.wait(100)
     assert painted[0] == 1 and 99 in panel.point_data("ann")[2]
+
+
+def test_a_landing_of_pollsters_seen_before_does_not_fold_their_names_again(qtbot, monkeypatch) -> None:
+    """Each pollster's name is folded to its firm (firm_key: case, accents, lookalike letters) once: a later average
+    of the same pollsters finds their symbols by the names as written (twice per pollster per landing before, 5-10 ms
+    of a 100,000-poll landing's turn profiled), and gives every poll the symbol it had."""
+    import warroom.ui.charts as charts_module
+
+    polls = _stored(40)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel.paint_held)
+    before = {pid: symbol for _x, _y, pid, _size, symbol in _drawn(panel, "ann")}
+    folded: list[str] = []
+    fold = charts_module.firm_key
+    monkeypatch.setattr(charts_module, "firm_key", lambda name: (folded.append(name), fold(name))[-1])
+    moved = [replace(p, first_round={**p.first_round, "ann": p.first_round["ann"] + 1}) for p in polls]
+    panel.show_data(moved, compute_averages(moved, TOY))
+    panel.settle_points()
+    assert folded == []
+    assert {pid: symbol for _x, _y, pid, _size, symbol in _drawn(panel, "ann")} == before

@@ -2501,6 +2501,16 @@ class ChartPanel(QWidget):
                 return
             self._symbol_for(poll.pollster)
 
+    def _known_symbol(self, pollster: str) -> int | None:
+        """The pollster's symbol if its firm has one (None: not yet), its name folded (firm_key) only on first sight:
+        every landing looks up every pollster, and folding 40 names twice was 5-10 ms of a big contest's landing."""
+        found = self._spelling_symbol.get(pollster)
+        if found is None:
+            found = self._pollster_symbol.get(firm_key(pollster))
+            if found is not None:
+                self._spelling_symbol[pollster] = found
+        return found
+
     def _symbol_for(self, pollster: str) -> int:
         """The pollster's marker symbol (its index in SYMBOLS), given (with its legend key) on first sight."""
         found = self._spelling_symbol.get(pollster)  # a name seen before: no folding (every poll of a big store)
@@ -2820,7 +2830,7 @@ class ChartPanel(QWidget):
         self._drawn = (averages, self._theme) if averages is not None else None
         if len(columns):
             self._latest = date.fromordinal(int(columns.end.max()))
-        if len(columns) and not all(firm_key(name) in self._pollster_symbol for name in columns.names):
+        if len(columns) and not all(self._known_symbol(name) is not None for name in columns.names):
             # pollsters in order of first appearance (symbols are given in that order), found on the columns
             # (a sort of every poll's pollster: skipped when every pollster has its symbol already)
             _names, first = np.unique(columns.pollster, return_index=True)
@@ -2834,9 +2844,7 @@ class ChartPanel(QWidget):
         # which the average lands; the gathers another 20 ms).
         rows = columns.in_day_order
         o_sizes = point_size(rows.n) * self._theme.marker_scale
-        symbol_by_name = np.array(
-            [self._pollster_symbol.get(firm_key(name), 0) for name in columns.names] or [0], dtype=np.int8
-        )
+        symbol_by_name = np.array([self._known_symbol(name) or 0 for name in columns.names] or [0], dtype=np.int8)
         o_symbols = symbol_by_name[rows.pollster] if n else np.empty(0, dtype=np.int8)
         o_x, o_ids = day_to_epoch(rows.day), rows.ids
         shares = {c.code: rows.shares[columns.col(c.code)] for c in contest.candidates}
