@@ -11,15 +11,23 @@ the GUI thread's CPU in the busiest turn. Reference in the same run: the same pr
 Scenario > Forecast over time is left out (measured and fixed on its own). Exporting a campaign bundle is a CLI verb
 (`warroom contest export`), not a window action, so it is not here.
 
-Run: python benchmarks/bench_menu_stalls.py [--polls 10000] [--only "NAME;NAME"] [--profile]
+Run: python benchmarks/bench_menu_stalls.py [--polls 10000] [--only "NAME;NAME"] [--profile] [--no-cache]
 (--profile: cProfile on the GUI thread, and each action's busiest turn printed by cumulative time; the stall
 figures are then inflated by the profiler)
+
+The store built (5-15 s at 100,000 polls) is kept in a cache folder (WARROOM_BENCH_CACHE, else
+~/.cache/warroom-bench) under a key made of the code that builds it (this script's build_store, bench_scale.py,
+_common.py, and the warroom package's store/, core/ and bootstrap.py that are imported), and each run works on a
+copy of it; --no-cache builds it again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -49,6 +57,41 @@ def build_store(folder: Path, polls: list[Poll]) -> Path:
     return db
 
 
+def _cache_key(n: int) -> str:
+    """A digest of the code the store is built by (and of `n`): another commit's store code builds its own."""
+    import warroom
+
+    package = Path(warroom.__file__).resolve().parent
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{n}\n{inspect.getsource(build_store)}".encode())
+    sources = [here / "bench_scale.py", here / "_common.py", package / "bootstrap.py"]
+    sources += sorted((package / "store").rglob("*.py")) + sorted((package / "core").rglob("*.py"))
+    for source in sources:
+        digest.update(str(source.relative_to(source.parents[1])).encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached_store(folder: Path, n: int, *, use_cache: bool) -> tuple[Path, str]:
+    """A store of n scale polls in `folder` (a copy of the cached one when its key matches) and how it was made."""
+    from bench_scale import scale_polls
+
+    cache = Path(os.environ.get("WARROOM_BENCH_CACHE") or Path.home() / ".cache" / "warroom-bench")
+    kept = cache / f"menu-{n}-{_cache_key(n)}.sqlite3"
+    db = folder / f"menu-{n}.sqlite3"
+    if use_cache and kept.is_file():
+        shutil.copyfile(kept, db)
+        return db, f"copied from {kept}"
+    t = time.perf_counter()
+    built = build_store(folder, scale_polls(n))
+    how = f"built in {time.perf_counter() - t:.1f} s"
+    if use_cache and not any(built.with_name(built.name + tail).exists() for tail in ("-wal", "-journal")):
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(kept.name + f".{os.getpid()}.part")
+        shutil.copyfile(built, partial)
+        partial.replace(kept)  # whole or not there (two runs at once each write their own part)
+    return built, how
+
+
 class _Answers:
     """Stand-ins for the file and input dialogs a menu entry asks (the user's answers, instantly)."""
 
@@ -68,9 +111,9 @@ def main() -> int:
     parser.add_argument("--polls", type=int, default=10_000)
     parser.add_argument("--only", default="", help="action names separated by ;")
     parser.add_argument("--profile", action="store_true", help="print each action's busiest GUI-thread turn")
+    parser.add_argument("--no-cache", action="store_true", help="build the store again (not from the cache)")
     args = parser.parse_args()
 
-    from bench_scale import scale_polls
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QDialog
 
@@ -81,9 +124,8 @@ def main() -> int:
     from warroom.ui import compare_dialog
 
     folder = scratch_folder("warroom-bench-menu-")
-    t = time.perf_counter()
-    db = build_store(folder, scale_polls(args.polls))
-    print(f"store of {args.polls:,} polls built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    db, how = cached_store(folder, args.polls, use_cache=not args.no_cache)
+    print(f"store of {args.polls:,} polls {how}", file=sys.stderr)
 
     make_qapp()
     answers = _Answers()

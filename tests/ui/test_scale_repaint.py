@@ -332,3 +332,116 @@ def test_a_point_whose_average_does_not_come_is_painted_on_its_own_soon(qtbot) -
         for x in range(0, shown.width(), step)
     )
     assert same >= 0.95 * (shown.height() // step) * (shown.width() // step)  # the same picture, not a blank one
+
+
+def test_a_big_landing_is_painted_in_a_turn_of_its_own(qtbot, monkeypatch) -> None:
+    """An average whose landing took the window's turn (a big contest's: 60-150 ms of GUI work at 100,000 polls) is
+    painted after the event loop's timers had their turn, not straight after it (the paint was another 40-100 ms:
+    one freeze over 100 ms, benchmarks/bench_menu_stalls.py); the charts are painted once, whole, the new line in."""
+    from PySide6.QtCore import QTimer
+
+    import warroom.ui.charts as charts_module
+
+    polls = _stored(40)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel.paint_held)
+    qtbot.wait(100)
+    painted = _paints(panel._layout_widget.viewport())
+    monkeypatch.setattr(charts_module, "PAINT_APART_S", 0.0, raising=False)  # every landing counts as a long one
+    moved = [replace(p, first_round={**p.first_round, "ann": p.first_round["ann"] + 3}) for p in polls]
+    averages = compute_averages(moved, TOY)
+    seen: list[str] = []
+    tick = QTimer()
+    tick.setInterval(0)
+    tick.timeout.connect(lambda: seen.append("paint" if painted[0] else "tick"))
+    tick.start()  # (due before the landing ends, as a stall probe's 10 ms tick is after a long landing)
+    panel.show_data(moved, averages)
+    qtbot.waitUntil(lambda: painted[0] >= 1 and not panel.paint_held, timeout=2000)
+    tick.stop()
+    assert seen and seen[0] == "tick"  # the timers had a turn between the landing and its paint
+    qtbot.wait(100)
+    assert painted[0] == 1
+    np.testing.assert_allclose(panel.curve_data("ann")[1], averages.first_round["ann"].mean)
+
+
+def test_an_average_landing_places_the_end_labels_once(qtbot, monkeypatch) -> None:
+    """An average landing moves the dates to the final weeks and fits the value axes: the end labels are placed
+    (and their names fitted to the room) once, for the ranges it ends on, not after each step (three times or more,
+    20-25 ms of a 100,000-poll landing's turn profiled) -- and where a placement after the last step puts them."""
+    calls: list[int] = []
+    place = ChartPanel._place_end_labels
+
+    def counted(self: ChartPanel, *args: object) -> None:
+        if not getattr(self, "_labels_held", False):  # (a call while held only notes that they are due)
+            calls.append(1)
+        place(self, *args)
+
+    monkeypatch.setattr(ChartPanel, "_place_end_labels", counted)
+    polls = _stored(40)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel.paint_held)
+    later = [replace(p, id=p.id + 1000, fieldwork_start=p.fieldwork_start + timedelta(days=60),
+                     fieldwork_end=p.fieldwork_end + timedelta(days=60)) for p in polls]  # fmt: skip
+    calls.clear()
+    panel.show_data([*polls, *later], compute_averages([*polls, *later], TOY))
+    assert len(calls) == 1
+
+    def where() -> dict[str, tuple[float, float, str]]:
+        return {
+            k: (label.pos().x(), label.pos().y(), panel.end_label_text(k)) for k, label in panel._end_labels.items()
+        }
+
+    placed = where()
+    place(panel)
+    assert where() == placed
+
+
+def test_points_painted_at_the_hold_limit_after_a_long_fit_wait_for_the_timers_turn(qtbot, monkeypatch) -> None:
+    """Points whose average did not come within HOLD_PAINT_MS: their value axes are fitted when the limit passes, and
+    when that fit took the turn (an undone import's at 100,000 polls: 30-70 ms) the paint comes after the event
+    loop's timers had a turn, not straight after it; once, with the new point in."""
+    from PySide6.QtCore import QTimer
+
+    import warroom.ui.charts as charts_module
+
+    polls = _stored(30)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel.paint_held)
+    qtbot.wait(100)
+    painted = _paints(panel._layout_widget.viewport())
+    monkeypatch.setattr(charts_module, "PAINT_APART_S", 0.0, raising=False)  # every fit counts as a long one
+    new = replace(polls[-1], id=99, pollster="Newcomer")
+    seen: list[str] = []
+    tick = QTimer()
+    tick.setInterval(0)
+    tick.timeout.connect(
+        lambda: seen.append("paint" if painted[0] else ("held" if panel._hold_timer.isActive() else "tick"))
+    )
+    panel.show_polls(PollChange(added=(99,)), {p.id: p for p in [*polls, new]})
+    tick.start()
+    qtbot.waitUntil(lambda: painted[0] >= 1 and not panel.paint_held, timeout=3000)
+    tick.stop()
+    after = [s for s in seen if s != "held"]  # the turns from the limit on (the hold itself: HOLD_PAINT_MS)
+    assert after and after[0] == "tick"  # the timers had a turn between the fit and the paint
+    qtbot.wait(100)
+    assert painted[0] == 1 and 99 in panel.point_data("ann")[2]
+
+
+def test_a_landing_of_pollsters_seen_before_does_not_fold_their_names_again(qtbot, monkeypatch) -> None:
+    """Each pollster's name is folded to its firm (firm_key: case, accents, lookalike letters) once: a later average
+    of the same pollsters finds their symbols by the names as written (twice per pollster per landing before, 5-10 ms
+    of a 100,000-poll landing's turn profiled), and gives every poll the symbol it had."""
+    import warroom.ui.charts as charts_module
+
+    polls = _stored(40)
+    panel = _on_screen(qtbot, polls)
+    qtbot.waitUntil(lambda: not panel._unreleased and not panel.paint_held)
+    before = {pid: symbol for _x, _y, pid, _size, symbol in _drawn(panel, "ann")}
+    folded: list[str] = []
+    fold = charts_module.firm_key
+    monkeypatch.setattr(charts_module, "firm_key", lambda name: (folded.append(name), fold(name))[-1])
+    moved = [replace(p, first_round={**p.first_round, "ann": p.first_round["ann"] + 1}) for p in polls]
+    panel.show_data(moved, compute_averages(moved, TOY))
+    panel.settle_points()
+    assert folded == []
+    assert {pid: symbol for _x, _y, pid, _size, symbol in _drawn(panel, "ann")} == before

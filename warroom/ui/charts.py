@@ -85,6 +85,11 @@ BULK_POINTS = 64
 RELEASE_BUDGET_S = 0.008
 """Time show_data spends handing series their new points in one event-loop turn before leaving the rest for the
 next turns (ChartPanel._release_next)."""
+PAINT_APART_S = 0.02
+"""GUI work in one turn (an average landing, a fit of the value axes) past which the charts' repaint it asks for is
+left to the next event-loop turn, not done in the same one: a 100,000-poll contest's landing was 60-150 ms of GUI
+work and its paint another 40-100 ms, one freeze over 100 ms (benchmarks/bench_menu_stalls.py). The paint is held
+meanwhile, so nothing half-done is shown; it comes a turn later, whole."""
 FEW_STALE = 2
 """Series left with new points by show_data up to which they are handed them in its own turn, however long it took:
 after a one-poll add only the runoff chart's points wait for the average (the others were put in at once), and
@@ -2118,6 +2123,12 @@ class ChartPanel(QWidget):
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(HOLD_PAINT_MS)
         self._hold_timer.timeout.connect(self._release_paint)
+        # a long landing's paint, after the event loop's timers have had their turn (PAINT_APART_S): a timer of its own,
+        # not QTimer.singleShot(0), which Qt posts as an event and delivers before the timers, the paint straight after
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.setInterval(0)
+        self._paint_timer.timeout.connect(self._restore_paint)
         self._held_mode: QGraphicsView.ViewportUpdateMode | None = None  # the view's own, while a repaint is held
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
@@ -2164,6 +2175,9 @@ class ChartPanel(QWidget):
         # End labels a switch moved are placed once, when the charts' ranges are final (settle_ranges, or just before
         # the paint): placed on the new data and then again on the new range, they cost a switch twice.
         self._labels_pending = False
+        # While an average lands (_landing) the labels are placed once, after the dates moved to the final weeks and
+        # the value axes were fitted: placed after each step, a landing placed them three times or more.
+        self._labels_held = False
         self._layout_widget.scene().sigPrepareForPaint.connect(self._place_pending_labels)
         for key in LEAD_CHARTS:
             self.plots[key].getViewBox().sigRangeChanged.connect(self._place_election_labels)
@@ -2487,6 +2501,16 @@ class ChartPanel(QWidget):
                 return
             self._symbol_for(poll.pollster)
 
+    def _known_symbol(self, pollster: str) -> int | None:
+        """The pollster's symbol if its firm has one (None: not yet), its name folded (firm_key) only on first sight:
+        every landing looks up every pollster, and folding 40 names twice was 5-10 ms of a big contest's landing."""
+        found = self._spelling_symbol.get(pollster)
+        if found is None:
+            found = self._pollster_symbol.get(firm_key(pollster))
+            if found is not None:
+                self._spelling_symbol[pollster] = found
+        return found
+
     def _symbol_for(self, pollster: str) -> int:
         """The pollster's marker symbol (its index in SYMBOLS), given (with its legend key) on first sight."""
         found = self._spelling_symbol.get(pollster)  # a name seen before: no folding (every poll of a big store)
@@ -2576,6 +2600,8 @@ class ChartPanel(QWidget):
         layers = self._point_layers()
         for layer in layers:
             layer.hold()
+        self._hold_paint()  # (the landing painted whole: in this turn, or in the next when it took long)
+        self._labels_held = True
         try:
             self._show_data(polls, averages)
             contest = self._contest
@@ -2596,7 +2622,14 @@ class ChartPanel(QWidget):
                 # the value axes fitted to the new data now, not in the paint: fitted there, they moved the end
                 # labels, which asked for a second paint of the charts (every add, edit or delete)
                 self.settle_ranges()
-            self._release_paint()  # the points held for this average are painted with it
+            self._labels_held = False
+            self._place_pending_labels()  # (settle_ranges placed them; off screen, here)
+            if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
+                # a long landing: painted in the next turn, not on top of this one (held until then)
+                self._hold_timer.stop()
+                self._paint_timer.start()
+            else:
+                self._release_paint()  # the points held for this average are painted with it
             if not self.isVisible():
                 self.settle_points()  # not on screen (an export's panel, a test): all at once
             elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
@@ -2669,19 +2702,31 @@ class ChartPanel(QWidget):
         """Let the charts paint what changed (one repaint of the view, the points and their average together)."""
         held = self._hold_timer.isActive()
         self._hold_timer.stop()
+        if self._held_mode is None:
+            return
+        if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
+            start = time.perf_counter()
+            self.settle_ranges()
+            if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
+                self._paint_timer.start()  # a long fit: painted after the timers' turn (PAINT_APART_S)
+                return
+        self._restore_paint()
+
+    def _restore_paint(self) -> None:
+        """The held repaint, now: the view repaints as it is."""
+        self._paint_timer.stop()
         mode, self._held_mode = self._held_mode, None
         if mode is None:
             return
-        if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
-            self.settle_ranges()
         view = self._layout_widget
         view.setViewportUpdateMode(mode)
         view.viewport().update()
 
     @property
     def paint_held(self) -> bool:
-        """The charts' repaint is held for an average on its way (HOLD_PAINT_MS at most)."""
-        return self._hold_timer.isActive()
+        """The charts' repaint is held for an average on its way (HOLD_PAINT_MS at most), or until the event loop's
+        timers have had their turn after a long landing or fit (PAINT_APART_S)."""
+        return self._hold_timer.isActive() or self._paint_timer.isActive()
 
     def settle_points(self) -> None:
         """Hand every series its points now (those show_data left for the next event-loop turns)."""
@@ -2785,7 +2830,7 @@ class ChartPanel(QWidget):
         self._drawn = (averages, self._theme) if averages is not None else None
         if len(columns):
             self._latest = date.fromordinal(int(columns.end.max()))
-        if len(columns) and not all(firm_key(name) in self._pollster_symbol for name in columns.names):
+        if len(columns) and not all(self._known_symbol(name) is not None for name in columns.names):
             # pollsters in order of first appearance (symbols are given in that order), found on the columns
             # (a sort of every poll's pollster: skipped when every pollster has its symbol already)
             _names, first = np.unique(columns.pollster, return_index=True)
@@ -2799,9 +2844,7 @@ class ChartPanel(QWidget):
         # which the average lands; the gathers another 20 ms).
         rows = columns.in_day_order
         o_sizes = point_size(rows.n) * self._theme.marker_scale
-        symbol_by_name = np.array(
-            [self._pollster_symbol.get(firm_key(name), 0) for name in columns.names] or [0], dtype=np.int8
-        )
+        symbol_by_name = np.array([self._known_symbol(name) or 0 for name in columns.names] or [0], dtype=np.int8)
         o_symbols = symbol_by_name[rows.pollster] if n else np.empty(0, dtype=np.int8)
         o_x, o_ids = day_to_epoch(rows.day), rows.ids
         shares = {c.code: rows.shares[columns.col(c.code)] for c in contest.candidates}
@@ -2982,6 +3025,7 @@ class ChartPanel(QWidget):
         # the data's bounds: it fitted every chart it had just fitted once more in the paint. Those labels (like
         # the grid) are added with ignoreBounds, so that second fit could only give the same range.
         # (placed first: with a value axis that stays put, no range change places them on the way)
+        self._labels_held = False  # (an average landing's ranges are final now)
         self._place_pending_labels()
         for vb in settled:
             vb._autoRangeNeedsUpdate = False
@@ -3830,6 +3874,9 @@ class ChartPanel(QWidget):
 
     def _place_end_labels(self, *_args: object) -> None:
         """Candidates' end labels nudged apart vertically so close finishers stay readable."""
+        if self._labels_held:  # an average landing: placed once its ranges are final
+            self._labels_pending = True
+            return
         self._labels_pending = False
         self._place_election_labels()
         vb = self.plots["first"].getViewBox()
