@@ -315,6 +315,28 @@ def allowed_codes(candidates: Iterable[str], parties: Iterable[str]) -> AllowedC
     )
 
 
+def codes_union(a: AllowedCodes, b: AllowedCodes) -> AllowedCodes:
+    """Every code either allows, kind by kind."""
+    return AllowedCodes(
+        a.first | b.first,
+        a.second | b.second,
+        a.party | b.party,
+        a.transfer_from | b.transfer_from,
+        a.transfer_to | b.transfer_to,
+    )
+
+
+def codes_cover(now: AllowedCodes, seen: AllowedCodes) -> bool:
+    """Whether `now` allows every code `seen` allows, kind by kind: a poll within `seen` is within `now`."""
+    return (
+        seen.first <= now.first
+        and seen.second <= now.second
+        and seen.party <= now.party
+        and seen.transfer_from <= now.transfer_from
+        and seen.transfer_to <= now.transfer_to
+    )
+
+
 def contest_codes(contest: Contest) -> AllowedCodes:
     """allowed_codes for `contest`'s candidates and parties."""
     return allowed_codes(contest.candidate_codes, (p.code for p in contest.parties))
