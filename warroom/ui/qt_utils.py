@@ -417,9 +417,12 @@ def title_text(text: str, limit: int = NAME_IN_TITLE) -> str:
     """A window's or a message box's title holding data: each word longer than `limit` characters (an 86-letter
     name) elided in its middle, so the title bar (which elides at its end) still shows what the window is about
     ("Delete Wolfeschlege…schafe Mayor 2024", not "Delete Wolfeschlegelsteinhausenbergerdorffwelchevora…"); every
-    symbol no installed font can draw named (ui.glyphs)."""
+    symbol no installed font can draw named (ui.glyphs). A "[*]" in the data is written "[*][*]", Qt's literal: Qt
+    reads "[*]" in a title as the place of its unsaved-changes mark and drops it ("Budget [*] 2024" titled "Budget
+    2024"). For a title given to setWindowTitle once (not for text read back from a title)."""
     parts = _SPACES.split(drawable(text))
-    return "".join(part if i % 2 else elide_middle(part, limit) for i, part in enumerate(parts))
+    fitted = "".join(part if i % 2 else elide_middle(part, limit) for i, part in enumerate(parts))
+    return fitted.replace("[*]", "[*][*]")
 
 
 def fitted_text(text: str, font: QFont, width: int, max_lines: int | None = None) -> str:
@@ -959,7 +962,7 @@ class DiscardGuard(QObject):
             return True
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            title_text(self._dialog.windowTitle()),
+            self._dialog.windowTitle(),  # (a title already: given once through title_text where it holds data)
             self._question,
             QMessageBox.StandardButton.NoButton,
             self._dialog,
