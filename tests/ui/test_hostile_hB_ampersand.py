@@ -46,3 +46,26 @@ def test_a_name_with_an_ampersand_is_whole_in_the_instant_runoff_panels_frame(qt
             qtbot.waitUntil(lambda name=name, box=box: name.split("&")[0] in box.title())
             titles.append(_shown(box))
         assert titles == ["Where Red&Co's voters go next (%)", "Where Bob & Co's voters go next (%)"], titles
+
+
+def test_a_name_with_an_ampersand_beside_its_field_is_whole_and_no_shortcut(qtbot, tmp_path: Path) -> None:
+    """A data label given a buddy (the field it names, for keyboard access) is read by Qt with "&" as a shortcut's
+    mark too: the instant-runoff panel's lever "Red&Co" showed "RedCo", Alt+C moving to its field, as did the
+    runoff panel's transfer rows ("to Red&Co")."""
+    from warroom.core.types import CountingSystem
+    from warroom.ui.qt_utils import DataLabel
+
+    for room in _room(qtbot, tmp_path, dataclasses.replace(AMPERSAND, system=CountingSystem.IRV), "irv"):
+        labels = [w for w in room.irv_panel.findChildren(DataLabel) if w.buddy() is not None]
+        shown = []
+        for label in labels:
+            assert QKeySequence.mnemonic(label.text()).isEmpty(), label.text()
+            shown.append(label.text().replace("&&", "&"))
+        assert "Red&Co" in shown and "Bob & Co" in shown, shown
+    label = DataLabel("to Red&Co")
+    qtbot.addWidget(label)
+    field = QGroupBox()
+    qtbot.addWidget(field)
+    label.setBuddy(field)
+    label.setText("to Bob & Co")  # (a new pair: the row relabelled)
+    assert QKeySequence.mnemonic(label.text()).isEmpty() and label.full_text() == "to Bob & Co"

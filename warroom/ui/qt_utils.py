@@ -182,12 +182,21 @@ class DataLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
+    def setBuddy(self, buddy: QWidget) -> None:  # type: ignore[override]
+        super().setBuddy(buddy)
+        self.setText(self._full)  # (drawn again with its "&" kept: _drawn)
+
+    def _drawn(self, text: str) -> str:
+        """`text` as QLabel is given it: beside a buddy, Qt reads "&" as a keyboard shortcut's mark (dropped, the next
+        letter underlined: "Red&Co" drawn "RedCo", Alt+C moving to the field), so data's "&" is written "&&"."""
+        return text.replace("&", "&&") if self.buddy() is not None else text
+
     def setText(self, text: str) -> None:  # type: ignore[override]
         self._full = drawable(text)
         if self._fitting:
             self._refit()
         else:
-            super().setText(self._full)
+            super().setText(self._drawn(self._full))
         if self.accessibleName() and self.accessibleDescription() != self._full:
             # A label's accessible name replaces its text for a screen reader ("Verdict", never who wins): the
             # whole text is its description.
@@ -215,12 +224,12 @@ class DataLabel(QLabel):
             # QLabel wraps in its own text document, which can break a line a few pixels before this measure:
             # its own height for the text is the check.
             shown = fitted_text(self._full, self.font(), width - narrower, self._max_lines)
-            if shown != super().text():
-                super().setText(shown)
+            if self._drawn(shown) != super().text():
+                super().setText(self._drawn(shown))
             if self._max_lines is None or self.heightForWidth(self.width()) <= self.height():
                 break
-        if shown != super().text():
-            super().setText(shown)
+        if self._drawn(shown) != super().text():
+            super().setText(self._drawn(shown))
         if self._tip_is_ours or not self.toolTip():
             tip = literal_tip(self._full) if shown != self._full else ""
             self.setToolTip(tip)
