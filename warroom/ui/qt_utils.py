@@ -80,6 +80,10 @@ def work_progress(
     a 50 ms timer of its own: a modal dialog's setValue processes events, so a value set on each of the worker's
     signals ran inside the last one's, dozens deep (Forecast over time, the instant-runoff panel's ballots)."""
     dialog = QProgressDialog(text, "Cancel", 0, maximum, parent)
+    label = QLabel()  # its text as typed: the dialog's own label read a race's or file's name as HTML when it looked so
+    label.setTextFormat(_GuiQt.TextFormat.PlainText)
+    dialog.setLabel(label)
+    dialog.setLabelText(drawable(text))
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
