@@ -31,3 +31,19 @@ def test_a_progress_dialogs_text_is_shown_as_typed(qtbot) -> None:
     assert misread(dialog) == [], shown_texts(dialog)
     assert any(w.text() == "Saving Bob&lt;B.png…" for w in dialog.findChildren(QLabel))
     dialog.close()
+
+
+def test_the_store_line_tooltip_shows_a_path_like_markup_as_typed(room) -> None:
+    """The status bar's store line is plain text, its tooltip (the same path) was read as HTML: a store in a folder
+    named `<b>team</b>` showed "team" in bold, one named with `<!--` nothing after it."""
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+
+    for where in ("/srv/<b>team</b>/polls.sqlite3", "/srv/a<!--b/polls.sqlite3", "/srv/x&lt;y/polls.sqlite3"):
+        room.window.show_store(where)
+        tip = room.window.status_store.toolTip()
+        if GuiQt.mightBeRichText(tip):
+            doc = QTextDocument()
+            doc.setHtml(tip)
+            tip = doc.toPlainText()
+        assert tip == where
