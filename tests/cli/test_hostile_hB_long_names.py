@@ -61,3 +61,25 @@ def test_a_store_named_as_long_as_its_companion_files_allow_is_made(tmp_path: Pa
     assert "created contest Toyton Mayor" in out
     code, out, err = run("--data-dir", str(tmp_path / "state"), "--db", str(store), "contests")
     assert code == 0 and "Toyton Mayor" in out, err
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ("export", "{}.csv"),
+        ("export", "--contest", "London Mayor 2012", "--bundle", "{}.json"),
+        ("contest", "export", "London Mayor 2012", "--out", "{}.toml"),
+    ],
+    ids=["csv", "bundle", "contest file"],
+)
+def test_an_export_to_a_long_name_the_file_system_takes_is_written(tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """The all-or-nothing writer named its temporary file `.NAME.<16 hex>.tmp`, 22 bytes longer than the target:
+    an export to a name of 234-255 bytes (which the file system takes, and which `render` wrote) was refused
+    "cannot write (File name too long)"."""
+    stem = str(tmp_path / ("e" * 240))
+    argv = [a.format(stem) for a in verb]
+    code, _out, err = run("--data-dir", str(tmp_path / "state"), *argv)
+    assert code == 0, err
+    written = Path(next(a for a in argv if a.startswith(stem)))
+    assert written.stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([written.name, "state"])  # no temporary left
