@@ -61,3 +61,46 @@ def test_every_text_too_long_is_named_on_its_own_line_and_key() -> None:
     }, [str(p) for p in caught.value.problems]
     for problem in caught.value.problems:
         assert problem.message.startswith("is ") and "characters long; at most" in problem.message, str(problem)
+
+
+RESULT = """\
+[contest]
+name = "Res race"
+election_date = 2024-05-02
+system = "sv"
+
+[[candidate]]
+code = "ann"
+name = "Ann Able"
+
+[[candidate]]
+code = "bob"
+name = "Bob Baker"
+
+[result]
+source = "{source}"
+first_round = {{ ann = 600, bob = 400 }}
+final_round = {{ ann = 600, bob = 400 }}
+"""
+
+
+@pytest.mark.parametrize(
+    "source", ["Official \\u202egnp.exe", "London Elects\\u001b[2J", "Declared\\nWinner: Bob", "Declared \\u2066x"]
+)
+def test_an_official_results_source_takes_no_control_or_direction_character(source: str) -> None:
+    """The declared result's source (a line of attribution, `contest show`'s "Source: ...", File > Official
+    result's field) took a right-to-left override, a terminal escape or a line break, which a poll's source
+    address, method and an instant-runoff prior's source refuse: "Official <U+202E>gnp.exe" reads "Official
+    exe.png" in the result form. Refused on its line and key, as every other source."""
+    from warroom.core.validation import result_problems
+
+    with pytest.raises(ContestFileError) as caught:
+        parse_contest_file(RESULT.format(source=source))
+    assert [(p.line, p.key) for p in caught.value.problems] == [(15, "result.source")], [
+        str(p) for p in caught.value.problems
+    ]
+    plain = parse_contest_file(RESULT.format(source="London Elects, 3 May 2012"))
+    assert plain.result is not None and plain.result.source == "London Elects, 3 May 2012"
+    from dataclasses import replace
+
+    assert "source" in dict(result_problems(plain.contest, replace(plain.result, source="a\u202eb")))
