@@ -83,3 +83,45 @@ def test_an_export_to_a_long_name_the_file_system_takes_is_written(tmp_path: Pat
     written = Path(next(a for a in argv if a.startswith(stem)))
     assert written.stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([written.name, "state"])  # no temporary left
+
+
+def test_a_count_saved_from_a_ballot_file_named_with_a_control_is_stored_with_the_name_escaped(tmp_path: Path) -> None:
+    """`count --save-result` writes the ballot file's name into the result's source, which takes no control or
+    text-direction character: a file named with one was refused ("source: contains a text-direction control
+    character"); its name is stored escaped, as it is shown everywhere else."""
+    contest = tmp_path / "race.toml"
+    contest.write_text(CONTEST)
+    state = ("--data-dir", str(tmp_path / "state"))
+    assert run(*state, "contest", "new", "--from", str(contest))[0] == 0
+    ballots = tmp_path / "ward\u202ev.csv"
+    ballots.write_text("count,first,second\n60,Ann Able,Bob Baker\n40,Bob Baker,Ann Able\n")
+    code, _out, err = run(*state, "--contest", "Toyton Mayor", "count", str(ballots), "--system", "sv", "--save-result")
+    assert code == 0, err
+    code, out, err = run(*state, "contest", "show", "Toyton Mayor")
+    assert code == 0, err
+    assert "warroom count of ward\\u202ev.csv" in out, out
+
+
+def test_a_prior_saved_from_a_ballot_file_named_with_a_control_keeps_its_source_one_line(tmp_path: Path) -> None:
+    """`count --save-prior` stored the file's name raw as the prior's source, which a bundle's prior source may not
+    hold (one line of text, no control or direction character): the name is stored escaped."""
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+    from warroom.store import irv_priors
+
+    contest = tmp_path / "race.toml"
+    contest.write_text(CONTEST.replace('system = "sv"', 'system = "irv"'))
+    state = ("--data-dir", str(tmp_path / "state"))
+    assert run(*state, "contest", "new", "--from", str(contest))[0] == 0
+    ballots = tmp_path / "ward\u202ev\n.csv"
+    ballots.write_text("count,first,second\n60,Ann Able,Bob Baker\n40,Bob Baker,Ann Able\n")
+    code, _out, err = run(*state, "--contest", "Toyton Mayor", "count", str(ballots), "--system", "irv", "--save-prior")
+    assert code == 0, err
+    paths = AppPaths.under(tmp_path / "state")
+    store = open_store(paths.database, backup_dir=paths.backup_dir, seed=False, create=False)
+    try:
+        with store.sessions() as s:
+            sources = [row.source for row in s.query(irv_priors.IrvPriorRow)]
+    finally:
+        store.close()
+    assert "ballots in ward\\u202ev\\x0a.csv" in sources, sources  # (the demo's Burlington prior beside it)
