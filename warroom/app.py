@@ -506,7 +506,13 @@ class WarRoom:
         kept = [c for c in (changes if isinstance(changes, tuple | list) else ()) if isinstance(c, UnsavedChange)]
         try:
             if kept:
-                write_unsaved(path, kept, self.store.display_target)
+                aside = write_unsaved(path, kept, self.store.display_target)
+                if aside is not None:  # the file the start said could not be read: kept, under another name
+                    note = (
+                        f"{path} could not be read; it was kept as {aside}, and this change kept in a new {path.name}"
+                    )
+                    print(f"warroom: {note}", file=sys.stderr)
+                    self.window.statusBar().showMessage(note, 30000)
             else:
                 forget_unsaved(path, self.store.display_target)  # (other stores' kept changes stay)
         except OSError as exc:

@@ -133,7 +133,9 @@ def _sqlite_file_of(target: str | Path) -> Path | None:
     if backend != "sqlite" or database in ("", ":memory:"):
         return None
     if database.startswith("file:"):  # SQLite's URI: file:/abs, file:///abs or file:rel, %-escaped
-        return Path(unquote(urlsplit(database).path))
+        database = unquote(urlsplit(database).path)
+    if "\x00" in database:  # no file's name (open_store says so: _refuse_unreadable_sqlite_url)
+        return None
     return Path(database)
 
 
@@ -323,6 +325,7 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
             "reads as text; leave it out (nothing was opened or changed)",
             where=redacted(target),
         )
+    _refuse_unreadable_sqlite_url(target)
     if str(query.get("uri", "")).casefold() in ("true", "1", "yes", "on"):
         _refuse_sqlite_uri_options(target)
         return
@@ -334,6 +337,40 @@ def _refuse_ignored_sqlite_options(target: str | Path) -> None:
             "e.g. sqlite:///file:polls.sqlite3?mode=ro&uri=true); nothing was opened or changed",
             where=redacted(target),
         )
+
+
+def _refuse_unreadable_sqlite_url(target: str) -> None:
+    """Refuse a sqlite:/// URL the driver cannot read, naming what in it: an option's value that is not of its kind
+    (`timeout=abc`, `check_same_thread=maybe`) and a NUL in the path (`%00`) ended every verb in the bare words of
+    the conversion ("could not convert string to float: 'abc'", "embedded null byte"), no option or store named."""
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+    from sqlalchemy.engine import make_url
+
+    url = make_url(target)
+    database = url.database or ""
+    if "\x00" in (unquote(urlsplit(database).path) if database.startswith("file:") else database):
+        raise StoreError(
+            "the store URL's path holds a NUL character (%00), which no file name can; nothing was opened or changed",
+            where=redacted(target),
+        )
+    for option in sorted(PYSQLITE_ARGUMENTS & set(url.query)):
+        try:
+            SQLiteDialect_pysqlite().create_connect_args(url.set(query={option: url.query[option]}))
+        except (ValueError, TypeError):
+            value = url.query[option]
+            raise StoreError(
+                f"the store URL's option {option}={value!s:.40} cannot be read ({_OPTION_KINDS.get(option, 'see the sqlite3 driver')}); "
+                "nothing was opened or changed",
+                where=redacted(target),
+            ) from None
+
+
+_OPTION_KINDS = {
+    "timeout": "a number of seconds",
+    "check_same_thread": "true or false",
+    "cached_statements": "a whole number",
+    "detect_types": "a whole number",
+}
 
 
 SQLITE_URI_OPTIONS = frozenset({"vfs", "mode", "cache", "psow", "nolock", "immutable", "modeof"})

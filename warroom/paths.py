@@ -187,7 +187,9 @@ def write_private_atomic(path: Path, data: bytes | str, *, encoding: str = "utf-
     import secrets  # (where used: random and hmac are not on the window's first-paint path)
 
     while True:
-        temp = folder / f".{path.name}.{secrets.token_hex(8)}.tmp"
+        # (the target's name cut to 40 characters, as atomic_target's folder: the whole name made it 22 bytes longer
+        # than the target, and a target of 234-255 bytes, which the file system takes, "File name too long")
+        temp = folder / f".{path.name[:40]}.{secrets.token_hex(8)}.tmp"
         try:
             fd = os.open(temp, flags, 0o600)
             break

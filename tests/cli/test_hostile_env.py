@@ -108,9 +108,24 @@ def test_the_cli_never_prints_a_terminal_escape_from_the_data(tmp_path: Path) ->
         '[[candidate]]\ncode = "a"\nname = "Ann A"\n[[candidate]]\ncode = "b"\nname = "Bob B"\n'
         '[result]\nfirst_round = { a = 10, b = 5 }\nsource = "x\\u009by"\n'
     )
+    # A result's source holding one is refused since a later pass (a line of attribution, as every source) ...
+    code, _, err = run(*db, "contest", "new", "--from", str(toml))
+    assert code != 0 and "result.source" in err and "control character (U+009B)" in err, err
+    toml.write_text(toml.read_text().replace("x\\u009by", "xy"))
     assert run(*db, "contest", "new", "--from", str(toml))[0] == 0
+    # ... and one stored before (or edited outside warroom) is shown escaped
+    import json
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "state" / "data" / "polls.sqlite3") as con:
+        query = "SELECT r.id, r.result_json FROM official_result r JOIN contest c ON c.id = r.contest_id WHERE c.name = 'Race'"
+        (row_id, raw) = con.execute(query).fetchone()
+        kept = json.loads(raw)
+        kept["source"] = "x\x9by"
+        con.execute("UPDATE official_result SET result_json = ? WHERE id = ?", (json.dumps(kept), row_id))
     code, out, _ = run(*db, "contest", "show", "Race")
     assert code == 0 and "\x1b" not in out and "\x9b" not in out and "line two" in out
+    assert "x\\x9by" in out, out
 
 
 @pytest.mark.parametrize(

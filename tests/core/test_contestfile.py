@@ -190,7 +190,7 @@ def test_result_table_is_read_and_checked() -> None:
     assert (line, "result.first_round.bob") in found
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)  # free text: notes, a source
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)  # free text: notes
 _name = st.text(  # names and codes take no control or text-direction character (types.control_problem)
     st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=sorted(DIRECTION_CONTROLS)),
     max_size=30,
@@ -266,7 +266,7 @@ def contests(draw: st.DrawFn) -> tuple[Contest, OfficialResult | None]:
         )
         counted = sum(first.values())
         electorate = draw(st.none() | st.integers(counted, counted + 10**8))
-        result = OfficialResult(first, final, transfers, exhausted, electorate, draw(_text))
+        result = OfficialResult(first, final, transfers, exhausted, electorate, draw(_name))  # (a source: one line)
         if first_round_winner(contest, result) is not None:  # elected in the first round: no votes transferred
             result = replace(result, final_round={}, transfers=())
     return contest, result

@@ -32,7 +32,7 @@ from warroom.core.contestfile import (
     contest_to_toml,
     parse_contest_file,
 )
-from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult, controls_escaped
 from warroom.paths import write_private_atomic
 
 if TYPE_CHECKING:  # (numpy's ballot table and the two-round pipeline load where used: `warroom` starts light)
@@ -552,7 +552,8 @@ def save_count(args: argparse.Namespace, count: CountResult) -> str:
                 f"{args.file}: this is a {count.system.label} count, but {contest.name} is counted by "
                 f"{contest.system.label.lower()}: count again with --system {contest.system.value}; nothing saved"
             )
-        result = result_from_count(count, contest, f"warroom count of {args.file.name} ({count.system.label})")
+        name = controls_escaped(args.file.name)  # (the source takes no control: a file's name shown escaped)
+        result = result_from_count(count, contest, f"warroom count of {name} ({count.system.label})")
         try:
             store.set_official_result(session, contest.id or 0, result)
         except store.ContestError as exc:
@@ -575,7 +576,7 @@ def save_prior(args: argparse.Namespace, table: BallotTable, rules: CountRules) 
                 contest_prior(table, contest, max_rankings=rules.max_rankings, rules=rules),  # as counted
                 batch_elimination=rules.batch_elimination,
             )
-            irv_priors.set_irv_prior(session, contest.id or 0, prior, f"ballots in {args.file.name}")
+            irv_priors.set_irv_prior(session, contest.id or 0, prior, f"ballots in {controls_escaped(args.file.name)}")
         except ValueError as exc:  # names that are not the contest's candidates, or the store's refusal
             raise CliError(f"{args.file}: {exc}; nothing saved") from None
     return contest.name

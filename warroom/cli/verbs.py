@@ -106,6 +106,29 @@ class _Parser(argparse.ArgumentParser):
         self.register("action", "store", _StoreOnce)
         self.register("action", "parsers", _VerbsOnce)
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """argparse's help, version and usage, written and flushed: argparse drops a failed write, so `warroom
+        --help > /dev/full` (a full disk) wrote nothing and exited 0. The help or version that cannot be written
+        is said on standard error, exit 4, as a verb's output (main's OutputError)."""
+        if not message:
+            return
+        out = file or sys.stderr
+        try:
+            out.write(message)
+            out.flush()
+        except BrokenPipeError:  # the reader went away (`warroom --help | head -1`): quiet, as main's
+            _quiet_stdout()
+            raise SystemExit(141 - 128) from None
+        except (OSError, ValueError) as exc:
+            if out is sys.stderr:
+                return  # (nowhere to say it; the exit code says the rest)
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(
+                    f"warroom: the output could not be written ({getattr(exc, 'strerror', None) or exc})\n"
+                )
+            _quiet_stdout()
+            raise SystemExit(4) from None
+
 
 def _store(text: str) -> str:
     """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a

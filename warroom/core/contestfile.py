@@ -28,6 +28,7 @@ from typing import Any
 
 from warroom.core.colour import PALETTE
 from warroom.core.types import (
+    CONTEST_TEXT_LIMITS,
     EXHAUSTED,
     Candidate,
     Contest,
@@ -35,6 +36,7 @@ from warroom.core.types import (
     OfficialResult,
     Party,
     Rules,
+    clipped,
     control_problem,
     is_colour,
 )
@@ -365,6 +367,15 @@ class _Reader:
         """Contest.problems(), each placed on its key (colour and party references were checked above)."""
         codes = [c.code.strip().casefold() for c in contest.candidates]
         names = [c.name.strip().casefold() for c in contest.candidates]
+        # Whose text a "candidate 'CODE': KEY: ..." or "party 'CODE': KEY: ..." problem is (the code as
+        # Contest.problems quotes it, clipped): placed on that table's key, never on the first table's line
+        tables: dict[str, tuple[str, int]] = {}
+        for kind, table_codes in (
+            ("candidate", [c.code for c in contest.candidates]),
+            ("party", [q.code for q in contest.parties]),
+        ):
+            for i, code in enumerate(table_codes):
+                tables.setdefault(f"{kind} {clipped(code)!r}", (kind, i))
         for message in contest.problems():
             if (
                 "colour" in message
@@ -374,9 +385,11 @@ class _Reader:
                 continue  # each placed on its key as it was read
             head, _, rest = message.partition(": ")
             path: Path_ = (head,)
-            if head == "name":
-                path = ("contest", "name")
-            elif head in ("second_round_date", "election_date"):
+            key, _, said = rest.partition(": ")
+            if head in tables and key in ("code", "name", "short_name") and said:
+                self.fail((*tables[head], key), said)
+                continue
+            if head in ("name", *CONTEST_TEXT_LIMITS, "notes", "second_round_date", "election_date"):
                 path = ("contest", head)
             elif head == "candidates":
                 path = ("candidate",)

@@ -536,6 +536,10 @@ def result_problems(contest: Contest, result: OfficialResult) -> list[tuple[str,
     majority in the first round (_majority_problems: its own `majority`, not 50 %).
     """
     out: list[tuple[str, str]] = []
+    # its source is a line of attribution, as a poll's source address and an instant-runoff prior's source: a
+    # right-to-left override read "Official <U+202E>gnp.exe" as "Official exe.png" in File > Official result
+    if (problem := control_problem(result.source)) is not None:
+        out.append(("source", problem))
     first, final = result.first_round, result.final_round
     figures = [
         *((f"first_round.{c}", v) for c, v in first.items()),

@@ -28,6 +28,8 @@ class _Key(Generic[T]):
             raw: Any = obj.qsettings.value(self.key, self.default)
             if isinstance(raw, list):  # `key=a, b` typed by hand or by another version: QSettings reads a list
                 return self.joiner.join(str(v).strip() for v in raw)  # type: ignore[return-value]
+            if isinstance(raw, QByteArray):  # `@ByteArray(...)`: its text, or the default (never a traceback)
+                return _text(raw, self.default)  # type: ignore[return-value]
         value = obj.qsettings.value(self.key, self.default, type=type(self.default))
         return value  # type: ignore[return-value]  # QSettings converts to type(default)
 
@@ -36,6 +38,16 @@ class _Key(Generic[T]):
             return  # no write, no signal
         obj.write(self.key, value)
         getattr(obj, self.signal).emit(value)
+
+
+def _text(value: QByteArray, default: str) -> str:
+    """A string setting QSettings read as bytes (`key=@ByteArray(...)`, written by hand or another program, in a
+    file of plain ASCII): its text when it is UTF-8, else `default`. PySide's own conversion raised
+    UnicodeDecodeError wherever the setting was read (a traceback at every start)."""
+    try:
+        return bytes(value.data()).decode("utf-8")
+    except UnicodeDecodeError:
+        return default
 
 
 BORN_KEY = "created"
@@ -82,6 +94,8 @@ class AppSettings(QObject):
         value: Any = self.qsettings.value(f"{_contest_group(contest_id, store)}/{key}", default)
         if isinstance(value, list):  # `key=a, b` typed by hand or by another version: read as a list
             return ",".join(str(v).strip() for v in value)
+        if isinstance(value, QByteArray):  # (str() of it is its Python spelling, "b'answer'")
+            return _text(value, default)
         return str(value) if value is not None else default
 
     def set_for_contest(self, contest_id: int, key: str, value: str, *, born: str = "", store: str = "") -> None:

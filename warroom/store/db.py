@@ -57,7 +57,7 @@ _DISPLAY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 """Each engine's target as typed, redacted: the engine's parsed URL can misplace an unencoded '@' password."""
 
 
-from warroom.paths import make_private_folders, soft_limit, user_made_read_only  # noqa: E402
+from warroom.paths import STORE_COMPANIONS, make_private_folders, soft_limit, user_made_read_only  # noqa: E402
 from warroom.store.errors import StoreError  # noqa: E402  (re-exported: callers import it from here too)
 from warroom.store.revisions import (  # noqa: E402
     CORE_TABLES,
@@ -389,8 +389,38 @@ def _refuse_dangling_link(target: str | Path) -> None:
         )
 
 
+def _name_max(folder: Path) -> int:
+    """The longest file name (bytes) the file system of `folder`, or of its nearest folder that exists, takes."""
+    for place in (folder, *folder.parents):
+        try:
+            if place.is_dir():
+                return int(os.pathconf(place, "PC_NAME_MAX"))
+        except (OSError, ValueError, AttributeError):  # (no pathconf on Windows; a name too long on the way)
+            break
+    return 255
+
+
+def _refuse_name_too_long(path: Path) -> None:
+    """Refuse a SQLite store whose file name leaves no room for the files kept beside it (`NAME-journal`, `-wal`,
+    `-shm`, and warroom's `-wal.owner`: paths.STORE_COMPANIONS) within the file system's longest name. Such a new
+    store was made, an empty file left, and then refused as "cannot be written here (read-only location or no
+    permission)"; past the longest name itself a writing verb ended in an OSError traceback."""
+    suffix = max(STORE_COMPANIONS, key=len)
+    length = len(os.fsencode(path.name))
+    name_max = _name_max(path.parent)
+    if length + len(suffix) > name_max:
+        raise StoreError(
+            f"this store's file name is {length} bytes, too long for the files SQLite and warroom keep beside it "
+            f"(NAME-journal, NAME{suffix}): this file system takes names of at most {name_max} bytes, so a store's "
+            f"name may have at most {name_max - len(suffix)}; choose a shorter name; nothing was created or changed",
+            where=str(path),
+        )
+
+
 def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    if not is_url(target):
+        _refuse_name_too_long(Path(target).expanduser())
     _refuse_dangling_link(target)
     try:
         url = resolve_url(target)
@@ -416,6 +446,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
                     "(--data-dir) or move the file; nothing was created",
                     where=database,
                 )
+            _refuse_name_too_long(path)
             check_sqlite_file(path)
             full = _full_disk_under(path)
             if _user_made_read_only(path) or full:

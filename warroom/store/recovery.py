@@ -31,23 +31,34 @@ deleted them. Version 2 (one store: "store", and its "changes", oldest first) an
 at the top) are still read."""
 
 
-def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> None:
+def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> Path | None:
     """Keep `changes` (oldest first), made on `store` (its address as shown), in `path`, replacing what was kept for
-    that store; what other stores' sessions kept there stays.
+    that store; what other stores' sessions kept there stays. A file there that cannot be read (a later version's,
+    edited by hand: the start said it was left as it is) is set aside first, never replaced; returns where it went
+    (None: nothing set aside).
 
     Raises:
         OSError: it could not be written (the file as it was).
     """
     entry = {"store": store, "changes": [_as_dict(change) for change in changes]}
     with _held(path):
-        _write(path, [*[e for e in _entries(path) if e.get("store") != store], entry])
+        try:
+            entries, aside = _entries(path), None
+        except ValueError:
+            entries, aside = [], _set_aside(path)
+        _write(path, [*[e for e in entries if e.get("store") != store], entry])
+    return aside
 
 
 def forget_unsaved(path: Path, store: str | None = None) -> None:
     """The changes kept for `store` are settled (saved, exported or discarded): they go, and the file with them
     once no store has any left (`store` None: the whole file goes)."""
     with _held(path):
-        others = [e for e in _entries(path) if e.get("store") != store] if store is not None else []
+        try:
+            entries = _entries(path)
+        except ValueError:  # a file that cannot be read holds no change of this session's: it stays as it is
+            return
+        others = [e for e in entries if e.get("store") != store] if store is not None else []
         if others:
             _write(path, others)
         else:
@@ -114,13 +125,26 @@ def _write(path: Path, entries: list[dict[str, Any]]) -> None:
     write_private_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", user_folder=False)
 
 
+def _set_aside(path: Path) -> Path:
+    """Move the file at `path` that cannot be read to its name + ".unreadable", or + ".unreadable.N" when one was set
+    aside before (kept as it was: nothing is ever written over it); the new path."""
+    aside = path.with_name(path.name + ".unreadable")
+    n = 0
+    while aside.exists() or aside.is_symlink():
+        n += 1
+        aside = path.with_name(f"{path.name}.unreadable.{n}")
+    os.replace(path, aside)
+    return aside
+
+
 def _entries(path: Path) -> list[dict[str, Any]]:
     """Every store's entry kept in `path` ({"store", "changes"}, as read: not checked), whatever its version; none
-    when there is no file or it cannot be read as one (then it is replaced, as before)."""
-    try:
-        data = _load(path)
-    except ValueError:
-        return []
+    when there is no file.
+
+    Raises:
+        ValueError: the file is there and cannot be read as one (_load).
+    """
+    data = _load(path)
     if data is None:
         return []
     if data["warroom_unsaved_change"] == 1:

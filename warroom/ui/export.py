@@ -188,7 +188,8 @@ def save_png(image: QImage, path: Path) -> None:
     """Write `image` to `path` as PNG, owner-only and all or nothing. Safe on any thread (QImage is)."""
     with atomic_target(path) as tmp:  # owner-only, all or nothing, never through a planted link
         if not image.save(_qt_name(tmp, path), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
-            raise ExportError(f"could not write {path}")
+            # (Qt's PNG writer says only "Unknown error"; the folder was checked writable: a full disk, as a rule)
+            raise ExportError(f"could not write {path}: the PNG writer failed; is the disk full?")
 
 
 def _qt_name(tmp: Path, path: Path) -> str:

@@ -76,6 +76,7 @@ from warroom.ui.qt_utils import (
     as_html,
     elide_middle,
     literal_tip,
+    menu_text,
     plain_label,
     signals_blocked,
     work_progress,
@@ -849,7 +850,8 @@ class IrvPanel(QWidget):
         name = view_names.get(code, code)
         # a group box's title cannot refit: a name past NAME_IN_TITLE letters elided in its middle, whole in the tooltip
         title = f"Where {name}'s voters go next (%)"
-        self.row_box.setTitle(drawable(f"Where {elide_middle(name, NAME_IN_TITLE)}'s voters go next (%)"))
+        # (menu_text: an "&" in a name is no shortcut's mark)
+        self.row_box.setTitle(menu_text(f"Where {elide_middle(name, NAME_IN_TITLE)}'s voters go next (%)"))
         self.row_box.setToolTip(literal_tip(title) if len(name) > NAME_IN_TITLE else "")
         for key in self._keys:
             other = "no one (the ballot exhausts)" if key == EXHAUSTED else view_names.get(key, key)

@@ -94,7 +94,16 @@ from warroom.ui.dock_layout import (
 from warroom.ui.glyphs import drawable
 from warroom.ui.poll_dialog import PollDialog
 from warroom.ui.poll_table import BULK_INSERT, PollFilterProxy, PollTableModel, PollTableView
-from warroom.ui.qt_utils import DataStatusBar, as_html, ask_plain, follow_run, plain_label, title_text, work_progress
+from warroom.ui.qt_utils import (
+    DataStatusBar,
+    as_html,
+    ask_plain,
+    follow_run,
+    literal_tip,
+    plain_label,
+    title_text,
+    work_progress,
+)
 
 # Layout from 1280x720 up: the charts keep at least this much, the docks give way first (and scroll).
 if TYPE_CHECKING:
@@ -858,7 +867,7 @@ class MainWindow(QMainWindow):
         """The store as it may be shown, its file (SQLite) and its backup folder, which no save dialog may write
         over or into."""
         self.status_store.setText(f"Store: {where}")
-        self.status_store.setToolTip(where)
+        self.status_store.setToolTip(literal_tip(where))  # (a path as typed, never read as HTML)
         self._store_file = store_file
         self._backup_dir = backup_dir
 

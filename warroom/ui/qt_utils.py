@@ -80,6 +80,10 @@ def work_progress(
     a 50 ms timer of its own: a modal dialog's setValue processes events, so a value set on each of the worker's
     signals ran inside the last one's, dozens deep (Forecast over time, the instant-runoff panel's ballots)."""
     dialog = QProgressDialog(text, "Cancel", 0, maximum, parent)
+    label = QLabel()  # its text as typed: the dialog's own label read a race's or file's name as HTML when it looked so
+    label.setTextFormat(_GuiQt.TextFormat.PlainText)
+    dialog.setLabel(label)
+    dialog.setLabelText(drawable(text))
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -182,12 +186,21 @@ class DataLabel(QLabel):
     def full_text(self) -> str:
         return self._full
 
+    def setBuddy(self, buddy: QWidget) -> None:  # type: ignore[override]
+        super().setBuddy(buddy)
+        self.setText(self._full)  # (drawn again with its "&" kept: _drawn)
+
+    def _drawn(self, text: str) -> str:
+        """`text` as QLabel is given it: beside a buddy, Qt reads "&" as a keyboard shortcut's mark (dropped, the next
+        letter underlined: "Red&Co" drawn "RedCo", Alt+C moving to the field), so data's "&" is written "&&"."""
+        return text.replace("&", "&&") if self.buddy() is not None else text
+
     def setText(self, text: str) -> None:  # type: ignore[override]
         self._full = drawable(text)
         if self._fitting:
             self._refit()
         else:
-            super().setText(self._full)
+            super().setText(self._drawn(self._full))
         if self.accessibleName() and self.accessibleDescription() != self._full:
             # A label's accessible name replaces its text for a screen reader ("Verdict", never who wins): the
             # whole text is its description.
@@ -215,12 +228,12 @@ class DataLabel(QLabel):
             # QLabel wraps in its own text document, which can break a line a few pixels before this measure:
             # its own height for the text is the check.
             shown = fitted_text(self._full, self.font(), width - narrower, self._max_lines)
-            if shown != super().text():
-                super().setText(shown)
+            if self._drawn(shown) != super().text():
+                super().setText(self._drawn(shown))
             if self._max_lines is None or self.heightForWidth(self.width()) <= self.height():
                 break
-        if shown != super().text():
-            super().setText(shown)
+        if self._drawn(shown) != super().text():
+            super().setText(self._drawn(shown))
         if self._tip_is_ours or not self.toolTip():
             tip = literal_tip(self._full) if shown != self._full else ""
             self.setToolTip(tip)
@@ -417,9 +430,12 @@ def title_text(text: str, limit: int = NAME_IN_TITLE) -> str:
     """A window's or a message box's title holding data: each word longer than `limit` characters (an 86-letter
     name) elided in its middle, so the title bar (which elides at its end) still shows what the window is about
     ("Delete Wolfeschlege…schafe Mayor 2024", not "Delete Wolfeschlegelsteinhausenbergerdorffwelchevora…"); every
-    symbol no installed font can draw named (ui.glyphs)."""
+    symbol no installed font can draw named (ui.glyphs). A "[*]" in the data is written "[*][*]", Qt's literal: Qt
+    reads "[*]" in a title as the place of its unsaved-changes mark and drops it ("Budget [*] 2024" titled "Budget
+    2024"). For a title given to setWindowTitle once (not for text read back from a title)."""
     parts = _SPACES.split(drawable(text))
-    return "".join(part if i % 2 else elide_middle(part, limit) for i, part in enumerate(parts))
+    fitted = "".join(part if i % 2 else elide_middle(part, limit) for i, part in enumerate(parts))
+    return fitted.replace("[*]", "[*][*]")
 
 
 def fitted_text(text: str, font: QFont, width: int, max_lines: int | None = None) -> str:
@@ -959,7 +975,7 @@ class DiscardGuard(QObject):
             return True
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            title_text(self._dialog.windowTitle()),
+            self._dialog.windowTitle(),  # (a title already: given once through title_text where it holds data)
             self._question,
             QMessageBox.StandardButton.NoButton,
             self._dialog,

@@ -60,6 +60,7 @@ from warroom.ui.qt_utils import (
     RichDataLabel,
     elide_middle,
     literal_tip,
+    menu_text,
     plain_label,
     signals_blocked,
 )
@@ -616,8 +617,8 @@ class ScenarioPanel(QWidget):
         title = self.model.title
         self.title_label.set_rich(lambda h: f"<b>{h(title)}</b>" if title else "")
         # (a group box's title cannot refit: a long name is elided there, whole in the tooltip)
-        self.message_box.setTitle(
-            drawable(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE // 2)} to the party")
+        self.message_box.setTitle(  # (menu_text: an "&" in a name is no shortcut's mark)
+            menu_text(f"Message: tie {elide_middle(_name(c, a), NAME_IN_TITLE // 2)} to the party")
         )
         self.message_box.setToolTip(literal_tip(f"Message: tie {_name(c, a)} to the party"))
         self.message_slider.setToolTip(

@@ -61,7 +61,7 @@ from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Mes
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import DataLabel, literal_tip, signals_blocked
+from warroom.ui.qt_utils import DataLabel, as_html, literal_tip, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -653,6 +653,12 @@ class TwoRoundPanel(QWidget):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # Names as typed, never read as markup (`Bob&lt;B`, `A<i>n</i>n`, a name ending in `<!--` that hid the rest):
+        # the labels of plain sentences are plain text, those that bold a figure rich text with the data escaped.
+        for label in (self.verdict, self.runoff_label, self.qualify_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.win_label, self.answer_label, self.levers_label):
+            label.setTextFormat(Qt.TextFormat.RichText)
         self.levers_label.hide()  # shown while a lever has a break-even to tell
         self._fit_label_heights()
         out = QGroupBox("Runoff projection")
@@ -755,12 +761,12 @@ class TwoRoundPanel(QWidget):
         result = self.model.runoff_result
         official = (
             f" <b>Official runoff of {result.day:%d %B %Y}: "
-            + ", ".join(f"{short_name(k)} {result.share(k):.2f} %" for k in result.votes)
+            + as_html(", ".join(f"{short_name(k)} {result.share(k):.2f} %" for k in result.votes))
             + "</b>."
             if result is not None
             else ""
         )
-        self.source_label.setText(f"{self.model.first_source}. {credit}{whose}{official}")
+        self.source_label.setText(as_html(f"{self.model.first_source}. {credit}{whose}") + official)
 
     def show_scenario(self, scenario: TwoRoundScenario) -> None:
         """Show the model's settings (an edit, a reset, a new pair); no echo back."""
@@ -787,7 +793,9 @@ class TwoRoundPanel(QWidget):
         self.runoff_label.setText(view.margin_text())
         chance = view.chance_line(short_name)
         number = chance.rsplit(": ", 1)[1]
-        self.win_label.setText(f"{chance.removesuffix(number)}<b>{number}</b> (margin sd {p.sigma:.1f} points)")
+        self.win_label.setText(
+            f"{as_html(chance.removesuffix(number))}<b>{number}</b> (margin sd {p.sigma:.1f} points)"
+        )
         self.win_label.setToolTip(
             f"The margin is taken as normal with sd {p.sigma:.1f} points: a polling error of 6 points and the spread "
             "across pollsters of each electorate's split, weighted by its size"
@@ -795,7 +803,9 @@ class TwoRoundPanel(QWidget):
         names = {code: short_name(code) for code in view.first.electorates()}
         lines = question_text(view, names)
         self.answer_label.setText(
-            "<br>".join(lines) if lines else f"No share of {electorate_title(view.electorate)} alone turns the runoff."
+            "<br>".join(map(as_html, lines))
+            if lines
+            else as_html(f"No share of {electorate_title(view.electorate)} alone turns the runoff.")
         )
         extra = []
         if view.turnout_break_even is not None:
@@ -807,7 +817,7 @@ class TwoRoundPanel(QWidget):
                 f"Message against {short_name(view.scenario.message.on)} ties the runoff at {100 * be:.1f} %{reach}"
             )
         self.turnout_result.setText(view.turnout_text())
-        self.levers_label.setText("<br>".join(extra))
+        self.levers_label.setText("<br>".join(map(as_html, extra)))
         if self.levers_label.isHidden() == bool(extra):  # a relayout only when it comes or goes
             self.levers_label.setVisible(bool(extra))
         self._show_qualify_text()
@@ -990,7 +1000,7 @@ class TwoRoundPanel(QWidget):
                 f"{tip}.\n{range_tip(cell, what)}" for cell, what, tip in zip(cells, names, tips, strict=True)
             )
         record = _RowRecord(
-            f"<b>{electorate_title(code)}</b> ({role}{share}{size / 1e6:.2f} m; {where})",
+            f"<b>{as_html(electorate_title(code))}</b> ({as_html(f'{role}{share}{size / 1e6:.2f} m; {where}')})",
             (f"to {short_name(a)}", f"to {short_name(b)}"),
             tips,
             slider_tips,

@@ -44,6 +44,7 @@ class TwoRoundPickers(QWidget):
             combo.setMinimumContentsLength(12)
         self.odds_label = SteadyLabel()
         self.odds_label.setObjectName("two_round_odds")
+        self.odds_label.setTextFormat(Qt.TextFormat.PlainText)  # names as typed, never read as markup
         self.odds_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
