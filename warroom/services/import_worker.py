@@ -505,16 +505,23 @@ class ImportWorker(QObject):
 
     # --- internals -------------------------------------------------------------------------------------------
 
-    def _start(self, source: str, parse: Callable[[Contest, Progress], ParseResult]) -> bool:
+    def _startable(self, source: str) -> Contest | None:
+        """The open contest an import of `source` can start into now; None (and import_failed saying why) when
+        the window is closing, another import runs, or no contest is open."""
+        contest = self._polls.contest
         if self._closed:
             self.import_failed.emit(f"{source}: the window is closing; nothing was imported")
-            return False
-        if self._cancel is not None:
+        elif self._cancel is not None:
             self.import_failed.emit(f"{source}: another import is still running; nothing was imported")
-            return False
-        contest = self._polls.contest
-        if contest is None or contest.id is None:
+        elif contest is None or contest.id is None:
             self.import_failed.emit(f"{source}: no contest is open; nothing was imported")
+        else:
+            return contest
+        return None
+
+    def _start(self, source: str, parse: Callable[[Contest, Progress], ParseResult]) -> bool:
+        contest = self._startable(source)
+        if contest is None:
             return False
         # The stored polls as the poll service holds them (their keys are made on the worker: 100,000 of them
         # took 0.2 s here): a poll written meanwhile by someone else is still caught by add_polls' own
@@ -537,15 +544,8 @@ class ImportWorker(QObject):
         step: str = "import",
         removal: CampaignRows | None = None,
     ) -> bool:
-        if self._closed:
-            self.import_failed.emit(f"{source}: the window is closing; nothing was imported")
-            return False
-        if self._cancel is not None:
-            self.import_failed.emit(f"{source}: another import is still running; nothing was imported")
-            return False
-        contest = self._polls.contest
-        if contest is None or contest.id is None:
-            self.import_failed.emit(f"{source}: no contest is open; nothing was imported")
+        contest = self._startable(source)
+        if contest is None:
             return False
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
