@@ -22,7 +22,7 @@ from warroom.ui.contest_dialog import ContestDialog
 from warroom.ui.dock_layout import PICKER_MAX_WIDTH, PICKER_MIN_LETTERS
 from warroom.ui.glyphs import drawable
 from warroom.ui.main_window import NO_RACE_STORED_MESSAGE, MainWindow
-from warroom.ui.qt_utils import ask_plain, signals_blocked, work_progress
+from warroom.ui.qt_utils import ask_plain, offer, signals_blocked, work_progress
 from warroom.ui.result_dialog import ResultDialog
 
 _T = TypeVar("_T")
@@ -33,14 +33,14 @@ TWO_ROUND_RESULT_TIP = (
     "A two-round race's result is its official rounds: import official_results.csv (turnout.csv beside it) with "
     "File > Import polls, as warroom import official_results.csv --contest NAME"
 )
+"""Why Official result is off while a two-round race is open: the form's first and final rounds are read by none
+of its figures (its back-test, panel and `contest show` read the official rounds), and the store refuses them."""
 PRIORS_TIP = "Start this race's second-preference splits from what they were in a past contest's count"
 TWO_ROUND_PRIORS_TIP = (
     "A two-round race's runoff transfers come from its polls' transfer matrices: no past count's transfers are "
     "read by its figures"
 )
 """Why Transfer priors is off while a two-round race is open (a past count chosen was stored, read by nothing)."""
-"""Why Official result is off while a two-round race is open: the form's first and final rounds are read by none
-of its figures (its back-test, panel and `contest show` read the official rounds), and the store refuses them."""
 
 
 class ContestSource(Protocol):
@@ -172,12 +172,8 @@ class ContestActions(QObject):
         for action in (self.action_edit, self.action_result, self.action_priors):
             action.setEnabled(True)
         plain = contest.system != CountingSystem.TWO_ROUND
-        self.action_result.setEnabled(plain)
-        self.action_result.setToolTip(RESULT_TIP if plain else TWO_ROUND_RESULT_TIP)
-        self.action_result.setStatusTip(RESULT_TIP if plain else TWO_ROUND_RESULT_TIP)
-        self.action_priors.setEnabled(plain)
-        self.action_priors.setToolTip(PRIORS_TIP if plain else TWO_ROUND_PRIORS_TIP)
-        self.action_priors.setStatusTip(PRIORS_TIP if plain else TWO_ROUND_PRIORS_TIP)
+        offer(self.action_result, plain, RESULT_TIP, TWO_ROUND_RESULT_TIP)
+        offer(self.action_priors, plain, PRIORS_TIP, TWO_ROUND_PRIORS_TIP)
 
     # --- actions -----------------------------------------------------------------------------------------------
 

@@ -100,6 +100,7 @@ from warroom.ui.qt_utils import (
     ask_plain,
     follow_run,
     literal_tip,
+    offer,
     plain_label,
     title_text,
     work_progress,
@@ -230,6 +231,9 @@ class PollSource(Protocol):
 FILTER_PAUSE_MS = 150
 NO_RACE_TITLE = "No race open"
 NO_RACE_MESSAGE = "No race open: pick one in the contest picker"
+ADD_TIP = "Enter a newly published poll"
+ADD_BUTTON_TIP = f"{ADD_TIP} (Ctrl+N)"
+EXPORT_TIP = "Save every poll to a CSV file"
 TWO_ROUND_ADD_TIP = (
     "A two-round race's polls ask first-round and runoff questions: import them with File > Import polls (a "
     "French poll compilation, or the poll CSV with questions) or paste that CSV's table"
@@ -317,7 +321,7 @@ class PollsPane(QWidget):
         self.edit_button = QPushButton("Ed&it…")  # (Alt+E is the Edit menu's)
         self.delete_button = QPushButton("&Delete")
         for b, tip in (
-            (self.add_button, "Enter a newly published poll (Ctrl+N)"),
+            (self.add_button, ADD_BUTTON_TIP),
             (self.edit_button, "Correct the selected poll (Enter)"),
             (self.delete_button, "Remove the selected polls (Del); undo brings them back"),
         ):
@@ -739,16 +743,10 @@ class MainWindow(QMainWindow):
         # A two-round race's polls are notices with questions: the form's plain poll would be stored where none
         # of its averages, charts or the command line read it ("1 poll added", and no figure moved).
         plain = contest.system != CountingSystem.TWO_ROUND
-        add_tip = "Enter a newly published poll" if plain else TWO_ROUND_ADD_TIP
-        self.action_add.setEnabled(plain)
-        self.action_add.setToolTip(add_tip)
-        self.action_add.setStatusTip(add_tip)
+        offer(self.action_add, plain, ADD_TIP, TWO_ROUND_ADD_TIP)
         self.polls_pane.add_button.setEnabled(plain)
-        self.polls_pane.add_button.setToolTip(add_tip if not plain else "Enter a newly published poll (Ctrl+N)")
-        export_tip = "Save every poll to a CSV file" if plain else TWO_ROUND_EXPORT_TIP
-        self.action_export.setEnabled(plain)
-        self.action_export.setToolTip(export_tip)
-        self.action_export.setStatusTip(export_tip)
+        self.polls_pane.add_button.setToolTip(ADD_BUTTON_TIP if plain else TWO_ROUND_ADD_TIP)
+        offer(self.action_export, plain, EXPORT_TIP, TWO_ROUND_EXPORT_TIP)
         if self.statusBar().currentMessage() in (NO_RACE_MESSAGE, NO_RACE_STORED_MESSAGE):
             self.statusBar().clearMessage()
         self.polls_pane.model.set_contest(contest)
@@ -2003,9 +2001,7 @@ class MainWindow(QMainWindow):
         self.action_import = self._action(
             file_menu, "&Import polls…", "Ctrl+I", self.choose_import, "Import polls from a CSV file (all or nothing)"
         )
-        self.action_export = self._action(
-            file_menu, "&Export polls…", "Ctrl+E", self.choose_export, "Save every poll to a CSV file"
-        )
+        self.action_export = self._action(file_menu, "&Export polls…", "Ctrl+E", self.choose_export, EXPORT_TIP)
         file_menu.addSeparator()
         self.export_menu = file_menu.addMenu("Export c&hart")  # (Alt+C is Edit &contest…)
         file_menu.addSeparator()
@@ -2029,9 +2025,7 @@ class MainWindow(QMainWindow):
         )
         self.action_retry.setEnabled(False)
         edit.addSeparator()
-        self.action_add = self._action(
-            edit, "&Add poll…", QKeySequence.StandardKey.New, self.add_poll, "Enter a newly published poll"
-        )
+        self.action_add = self._action(edit, "&Add poll…", QKeySequence.StandardKey.New, self.add_poll, ADD_TIP)
         self.action_edit = self._action(edit, "&Edit poll…", "Return", self.edit_selected, "Correct the selected poll")
         self.action_edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.polls_pane.view.addAction(self.action_edit)

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QByteArray, QDate, QEvent, QObject, QSize, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QFocusEvent,
     QFont,
     QFontMetricsF,
@@ -117,6 +118,15 @@ def literal_tip(text: str) -> str:
     if not text or not _GuiQt.mightBeRichText(text):
         return text
     return "<p style='white-space:pre'>" + html.escape(text, quote=False) + "</p>"
+
+
+def offer(action: QAction, allowed: bool, tip: str, why_not: str) -> None:
+    """Turn `action` on, its tooltip and status tip `tip`, or off with `why_not` there: what the open race allows,
+    and why not (a two-round race's plain-poll actions)."""
+    shown = tip if allowed else why_not
+    action.setEnabled(allowed)
+    action.setToolTip(shown)
+    action.setStatusTip(shown)
 
 
 def menu_text(text: str) -> str:
