@@ -527,11 +527,15 @@ class ImportWorker(QObject):
         # took 0.2 s here): a poll written meanwhile by someone else is still caught by add_polls' own
         # duplicate check (and then refuses the import, naming its line).
         snapshot = self._polls.order_snapshot()
+        return self._launch(source, self._job, source, contest, snapshot, parse)
+
+    def _launch(self, source: str, job: Callable[..., object], *args: object) -> bool:
+        """Run `job(*args, cancel, born)` on the import thread: the change watch held and busy said until it is
+        done (_on_job_done); `born`, the contest as opened (a teammate may replace it meanwhile)."""
         cancel = self._cancel = threading.Event()
         self._polls.hold_watch(True)
         self.busy_changed.emit(True)
-        born = self._polls.opened_identity  # the contest as opened: a teammate may replace it meanwhile
-        future = self._executor.submit(self._job, source, contest, snapshot, parse, cancel, born)
+        future = self._executor.submit(job, *args, cancel, self._polls.opened_identity)
         future.add_done_callback(lambda f: self._job_done.emit(f, source))
         return True
 
@@ -547,13 +551,7 @@ class ImportWorker(QObject):
         contest = self._startable(source)
         if contest is None:
             return False
-        cancel = self._cancel = threading.Event()
-        self._polls.hold_watch(True)
-        self.busy_changed.emit(True)
-        born = self._polls.opened_identity
-        future = self._executor.submit(self._campaign_job, source, contest, read, replace, cancel, born, step, removal)
-        future.add_done_callback(lambda f: self._job_done.emit(f, source))
-        return True
+        return self._launch(source, self._campaign_job, source, contest, read, replace, step, removal)
 
     def _campaign_job(
         self,
@@ -561,10 +559,10 @@ class ImportWorker(QObject):
         contest: Contest,
         read: Callable[[Contest], _CampaignInput],
         replace: bool,
+        step: str,
+        removal: CampaignRows | None,
         cancel: threading.Event,
         born: tuple[str, datetime | None] | None,
-        step: str = "import",
-        removal: CampaignRows | None = None,
     ) -> CampaignReport:
         """On the worker thread: read and check the input, then store it in one transaction (add_campaign); or,
         given `removal`, take those rows back (remove_campaign_rows)."""

@@ -976,7 +976,7 @@ class ImportActions(QObject):
 
     def run_campaign_step(self, command: CampaignImportCommand, undo: bool) -> bool:
         """Start the Undo (or Redo) of a two-round import on the import worker; False if it cannot start (an
-        import still running: said in the status bar)."""
+        import still running: said in a message box)."""
         report = command.report
         if self.runner.busy:
             self.window.show_error(
@@ -1084,7 +1084,7 @@ class CampaignImportCommand(QUndoCommand):
 
     def landed(self, report: Any) -> None:
         """Its Redo landed: the rows now to take back are the new ones."""
-        self.report = dataclasses.replace(self.report, added=report.added, revision_before=report.revision_before)
+        self.report = dataclasses.replace(self.report, added=report.added)
 
 
 def _own_columns(header: Sequence[str], contest: Contest) -> bool:
