@@ -61,7 +61,7 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
     room.window.resize(1600, 1000)
     room.window.show()
     if ready == "averages":
-        qtbot.waitUntil(lambda: room.averages.averages is not None)
+        qtbot.waitUntil(lambda: room.averages.averages is not None, timeout=20000)  # (as the other readinesses)
     elif ready == "two_round":  # a two-round contest: its runoff scenario's first view, its choices prepared at idle
         qtbot.waitUntil(lambda: room.two_round.view is not None and room.two_round.prepared, timeout=20000)
     elif ready == "irv":  # an instant-runoff contest (perhaps with no polls): its scenario's first view
@@ -70,7 +70,7 @@ def running_room(qtbot, store, settings, *, ready: str = "view") -> Iterator[obj
         qtbot.waitExposed(room.window)
         qtbot.waitUntil(lambda: room.window.charts._last_data is not None)
     else:
-        qtbot.waitUntil(lambda: room.scenarios.view is not None)
+        qtbot.waitUntil(lambda: room.scenarios.view is not None, timeout=20000)
     yield room
     room.window.close()
     store.close()  # (the room itself is let go of by _let_go, as every room and start a test makes)
