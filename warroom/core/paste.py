@@ -364,11 +364,13 @@ def rows_to_csv(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _number(text: str, *, share: bool = False) -> str:
-    """A figure as the importer reads it: "1,024" -> "1024", "43%" -> "43", and for a share a decimal comma
-    ("44,5" -> "44.5": one or two decimals, never a group of three); anything else as it is."""
-    t = re.sub(r"\[[^\]]*\]", "", text).replace("%", "").replace("\u2009", "").strip()  # "45[a]": a footnote
-    if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", t):
-        return t.replace(",", "")
+    """A figure as the importer reads it: "1,024" or "1 024" -> "1024", "43%" -> "43", "45[a]" -> "45", and for
+    a share a decimal comma ("44,5" -> "44.5": one or two decimals, never a group of three); anything else as it
+    is, so the importer names it: a mark inside a figure ("4%5", "4[a]5") is never dropped to join two numbers."""
+    t = re.sub(r"(\s*\[[^\]]*\])+$", "", text.strip())  # "45[a]", "45[a][b]": footnotes after the figure
+    t = re.sub(r"\s*%$", "", t) if t.endswith("%") else re.sub(r"^%\s*", "", t)  # "43%", "43 %", "%43" (Turkish)
+    if re.fullmatch(r"[0-9]{1,3}(?P<sep>[,\s])[0-9]{3}((?P=sep)[0-9]{3})*", t):  # "1,024", "1 024" (thin space)
+        return re.sub(r"[,\s]", "", t)
     if share and re.fullmatch(r"[0-9]+,[0-9]{1,2}", t):
         return t.replace(",", ".")
     return t
