@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from warroom.core.csvformat import parse_polls_csv
+from warroom.core.csvformat import ParseResult, parse_polls_csv
 from warroom.core.paste import guess_columns, split_table, to_poll_csv
 from warroom.demo import LONDON_2012
 
 HEADER = "Polling firm\tFieldwork date\tSample size\tJohnson\tLivingstone\tLib Dem\tGreen\tOthers\n"
 
 
-def _parse(johnson: str, sample: str = "1,000"):  # type: ignore[no-untyped-def]
+def _parse(johnson: str, sample: str = "1,000") -> ParseResult:
     rows = split_table(HEADER + f"YouGov\t20–22 Apr 2012\t{sample}\t{johnson}\t41\t8\t2\t6\n")
     return parse_polls_csv(to_poll_csv(rows, guess_columns(rows[0], LONDON_2012)), LONDON_2012)
 
