@@ -80,6 +80,12 @@ def misread(top: QWidget) -> list[tuple[str, str]]:
     bad = []
     for where, text in shown_texts(top):
         rest = text
+        if rest.endswith("\u2026"):  # elided to its room: a literal cut short ("<b>Acme…") is shown as typed too
+            body = rest[:-1]
+            cut = max(
+                (n for literal in LITERALS for n in range(2, len(literal)) if body.endswith(literal[:n])), default=0
+            )
+            rest = body[: len(body) - cut] + "\0"
         for literal in sorted(LITERALS, key=len, reverse=True):
             rest = rest.replace(literal, "\0")
         if any(mangled in rest for mangled in LITERALS.values()):
