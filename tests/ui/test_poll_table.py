@@ -608,11 +608,14 @@ def test_an_edited_row_moves_where_a_stable_resort_puts_it_without_a_layout_chan
     qtmodeltester.check(order)  # the layer that moves the rows (the tester keeps watching its signals)
     by_id = {p.id: p for p in polls if p.id is not None}
     moved = 0
-    for step in range(160):
-        column = rng.randrange(model.columnCount())
-        descending = rng.random() < 0.5
-        proxy.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
-        proxy.setFilterFixedString(rng.choice(["", "acme", "bugle", "gamma"]))
+    # every column both ways, five edits under each (a re-sort is a layout change: the tester checks the whole
+    # model then, so the sorts are what this test's time goes on, not the edits)
+    sorts = [(column, descending) for column in range(model.columnCount()) for descending in (False, True)]
+    for step in range(5 * len(sorts)):
+        column, descending = sorts[step // 5]
+        if step % 5 == 0:
+            proxy.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            proxy.setFilterFixedString(rng.choice(["", "acme", "bugle", "gamma"]))
         pid = rng.choice(list(by_id))
         edited = by_id[pid] = replace(
             by_id[pid],
@@ -640,7 +643,7 @@ def test_an_edited_row_moves_where_a_stable_resort_puts_it_without_a_layout_chan
         if pid in shown_before and pid in _ids(proxy):  # the selection followed the poll
             (selected,) = {i.row() for i in selection.selectedIndexes()}
             assert _poll(proxy, proxy.index(selected, 0)) == edited
-    assert moved > 40  # the edits did move rows, up and down
+    assert moved > 20  # the edits did move rows, up and down
     qtmodeltester.check(proxy)
 
 
