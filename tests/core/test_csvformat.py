@@ -137,7 +137,7 @@ _cell = st.one_of(
 )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(st.lists(_cell, min_size=0, max_size=9), min_size=1, max_size=6))
 def test_fuzz_structured_rows(rows: list[list[str]]) -> None:
     """Rows of plausible and implausible cells under a real header: no crash, every error placed, all or nothing."""

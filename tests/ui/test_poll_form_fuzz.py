@@ -1,4 +1,4 @@
-"""The poll form under thousands of random inputs: never a crash, every refusal names a field, and what
+"""The poll form under hundreds of random inputs: never a crash, every refusal names a field, and what
 is accepted is exactly what the store-side validation accepts."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ FIELDS = {"pollster", "fieldwork_end", "fieldwork_start", "published", "sample_s
 shares = st.one_of(st.just(-1.0), st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 1)))
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     pollster=st.text(max_size=30),
     start=st.dates(date(2000, 1, 1), date(2030, 12, 31)),
@@ -52,7 +52,7 @@ _CACHE: dict[str, PollDialog] = {}
 
 
 def _dialog(qtbot) -> PollDialog:
-    # One dialog for all examples (creating 2,000 dialogs would only test Qt's allocator); reset each time.
+    # One dialog for all examples (creating 600 dialogs would only test Qt's allocator); reset each time.
     dialog = _CACHE.get("d")
     if dialog is None:
         dialog = PollDialog(TOY, lambda p: [str(x) for x in validate_poll(p, TOY)])
