@@ -212,3 +212,69 @@ def test_undo_takes_a_two_round_import_back_and_redo_stores_it_again(race, qtbot
         room.import_actions.import_file(src)
     qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=20000)
     assert stack.count() == depth  # a replacing import is not undoable
+
+
+def _dmy_csv(ann: float = 44) -> str:
+    """Dates as a French spreadsheet writes them (day first), every one readable both ways."""
+    return (
+        HEADER
+        + f"Probe,z1,Hyp,03/04/2024,05/04/2024,1200,{ann},35,{100 - ann - 35},,\n"
+        + "Probe,z1,Ann-Bob,03/04/2024,05/04/2024,1200,,,,55,45\n"
+    )
+
+
+def _probe_days(room) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from warroom.store.questions import load_campaign
+
+    with room.store.sessions() as s:
+        campaign = load_campaign(s, room.poll_service.contest.id)
+    return [(str(n.fieldwork_start), str(n.fieldwork_end)) for n in campaign.notices if n.institute == "Probe"]
+
+
+def test_a_two_round_files_dates_that_read_both_ways_are_asked_for_an_order_as_a_plain_imports(
+    race, qtbot, tmp_path
+) -> None:
+    """A file for a two-round race with its dates in figures (03/04/2024) was refused naming the line, with no
+    way in the window to say the order (the command line has --dates); now the window asks, as for a plain
+    import: Cancel imports nothing, day/month/year reads 3 April."""
+    room = race
+    errors: list[str] = []
+    room.window.show_error = errors.append
+    src = tmp_path / "dmy.csv"
+    src.write_text(_dmy_csv())
+    asked: list[str] = []
+    room.import_actions.ask_date_order = lambda message: asked.append(message)  # Cancel: None
+    with qtbot.waitSignal(room.import_worker.import_needs_date_order, timeout=20000):
+        room.import_actions.import_file(src)
+    assert len(asked) == 1 and "dmy.csv" in asked[0], asked
+    assert not errors and _probe_days(room) == []
+    room.import_actions.ask_date_order = lambda message: "dmy"
+    with qtbot.waitSignal(room.import_worker.campaign_finished, timeout=20000):
+        room.import_actions.import_file(src)
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=20000)
+    assert not errors, errors
+    assert _probe_days(room) == [("2024-04-03", "2024-04-05")]
+
+
+def test_a_pasted_two_round_table_asks_its_date_order_and_then_whether_to_replace(race, qtbot, tmp_path) -> None:
+    """Pasted: asked the order too; a corrected paste read in that order then asks whether to replace, and
+    Replace stores its figures read in the order given."""
+    from warroom.store.questions import load_campaign
+
+    room = race
+    room.window.show_error = lambda message: pytest.fail(message)
+    room.import_actions.ask_date_order = lambda message: "dmy"
+    with qtbot.waitSignal(room.import_worker.campaign_finished, timeout=20000):
+        room.import_actions.import_text(_dmy_csv().replace(",", "\t"))
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=20000)
+    assert _probe_days(room) == [("2024-04-03", "2024-04-05")]
+    asked: list[str] = []
+    room.import_actions.ask_replace = lambda message: asked.append(message) or True
+    with qtbot.waitSignal(room.import_worker.campaign_finished, timeout=20000):
+        room.import_actions.import_text(_dmy_csv(ann=46).replace(",", "\t"))
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=20000)
+    assert len(asked) == 1
+    assert _probe_days(room) == [("2024-04-03", "2024-04-05")]
+    with room.store.sessions() as s:
+        campaign = load_campaign(s, room.poll_service.contest.id)
+    assert next(n for n in campaign.notices if n.institute == "Probe").hypotheses[0].shares["Ann Red"] == 46

@@ -427,11 +427,15 @@ class QuestionCsv:
         notices: poll notices, each with the hypotheses and matchups of its rows.
         matrices: a matrix per notice whose rows carry transfer: columns.
         errors: every problem with its line and column (nothing may be stored when there is one).
+        dates_unordered: refused (among others) for dates in figures that read both ways, no order given (the
+            poll CSV's rule, `ParseResult.dates_unordered`): the window asks the order, the command line names
+            --dates.
     """
 
     notices: tuple[PollNotice, ...]
     matrices: tuple[TransferMatrix, ...]
     errors: tuple[LineError, ...]
+    dates_unordered: bool = False
 
 
 def _notice_disagreement(group: dict[str, Any], poll: Poll, line: int) -> list[LineError]:
@@ -637,4 +641,4 @@ def parse_question_csv(
         )
     errors.sort(key=lambda e: e.line)
     notices.sort(key=lambda p: (p.fieldwork_end, p.fieldwork_start, p.id))
-    return QuestionCsv(tuple(notices), tuple(matrices), tuple(errors))
+    return QuestionCsv(tuple(notices), tuple(matrices), tuple(errors), parsed.dates_unordered)

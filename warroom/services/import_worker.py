@@ -216,7 +216,7 @@ class _CampaignInput:
     results: Mapping[int, RoundResult] | None
 
 
-def _read_campaign_file(path: Path, contest: Contest) -> _CampaignInput:
+def _read_campaign_file(path: Path, contest: Contest, date_order: str | None = None) -> _CampaignInput:
     """A file for a two-round race, read as `warroom import` reads it: a compilation (recognised by its header),
     else the poll CSV with questions. Any thread: no Qt, no store."""
     from warroom.core.compilations import read_compilation
@@ -243,16 +243,17 @@ def _read_campaign_file(path: Path, contest: Contest) -> _CampaignInput:
         raise ImportRefused(f"Nothing was imported from {path.name}: cannot read the file: {exc.strerror}") from None
     except ValueError as exc:
         raise ImportRefused(f"Nothing was imported from {path.name}: {exc}") from None
-    return _read_campaign_text(text, path.name, contest)
+    return _read_campaign_text(text, path.name, contest, date_order)
 
 
-def _read_campaign_text(text: str, source: str, contest: Contest) -> _CampaignInput:
-    """The poll CSV with questions (QUESTION_COLUMNS), for a two-round race."""
+def _read_campaign_text(text: str, source: str, contest: Contest, date_order: str | None = None) -> _CampaignInput:
+    """The poll CSV with questions (QUESTION_COLUMNS), for a two-round race; its dates in figures read in
+    `date_order` ("dmy", "mdy"), else as the file shows, else refused with dates_unordered (the window asks)."""
     from warroom.core.compilations import parse_question_csv
 
-    parsed = parse_question_csv(text, contest, today=today_somewhere())
+    parsed = parse_question_csv(text, contest, today=today_somewhere(), date_order=date_order)
     if parsed.errors:
-        raise ImportRefused(_problems(source, parsed.errors))
+        raise ImportRefused(_problems(source, parsed.errors), dates_unordered=parsed.dates_unordered)
     return _CampaignInput("poll-csv", parsed.notices, parsed.matrices, None)
 
 
@@ -380,23 +381,26 @@ class ImportWorker(QObject):
 
         return self._start(path.name, parse)
 
-    def start_campaign_file(self, path: Path, *, replace: bool = False) -> bool:
+    def start_campaign_file(self, path: Path, *, replace: bool = False, date_order: str | None = None) -> bool:
         """Import a file into the open two-round race: a French compilation (NSPPolls, Mieux Voter, a folder of
         one, official rounds) or the poll CSV with questions, all or nothing (store.questions.add_campaign, as
         `warroom import`). `replace`: a question or matrix stored with other figures takes the file's (else the
-        import is refused with import_needs_replace)."""
-        return self._start_campaign(path.name, lambda contest: _read_campaign_file(path, contest), replace)
+        import is refused with import_needs_replace). `date_order`: how the poll CSV's dates in figures read
+        ("dmy", "mdy"; None: as the file shows, else refused with import_needs_date_order)."""
+        return self._start_campaign(path.name, lambda contest: _read_campaign_file(path, contest, date_order), replace)
 
-    def start_campaign_text(self, text: str, source: str = "the pasted table", *, replace: bool = False) -> bool:
+    def start_campaign_text(
+        self, text: str, source: str = "the pasted table", *, replace: bool = False, date_order: str | None = None
+    ) -> bool:
         """Import pasted text into the open two-round race: the poll CSV with questions (tabs, semicolons or
-        commas, as split_table reads a spreadsheet's copy)."""
+        commas, as split_table reads a spreadsheet's copy), its dates in figures read as start_campaign_file's."""
 
         def read(contest: Contest) -> _CampaignInput:
             try:
                 rows = split_table(text)
             except PasteError as exc:
                 raise ImportRefused(f"The pasted text is not a table of polls: {exc}") from None
-            return _read_campaign_text(rows_to_csv(rows), source, contest)
+            return _read_campaign_text(rows_to_csv(rows), source, contest, date_order)
 
         return self._start_campaign(source, read, replace)
 

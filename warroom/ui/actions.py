@@ -706,8 +706,10 @@ class ImportRunner(Protocol):
     def start_text(self, text: str, source: str = ..., date_order: str | None = ...) -> bool: ...
     def start_table(self, text: str, source: str = ..., date_order: str | None = ...) -> bool: ...
     def start_parsed(self, parsed: ParseResult, source: str = ...) -> bool: ...
-    def start_campaign_file(self, path: Path, *, replace: bool = ...) -> bool: ...
-    def start_campaign_text(self, text: str, source: str = ..., *, replace: bool = ...) -> bool: ...
+    def start_campaign_file(self, path: Path, *, replace: bool = ..., date_order: str | None = ...) -> bool: ...
+    def start_campaign_text(
+        self, text: str, source: str = ..., *, replace: bool = ..., date_order: str | None = ...
+    ) -> bool: ...
     def start_campaign_input(self, read: Any, source: str) -> bool: ...
     def start_campaign_removal(self, rows: Any, source: str) -> bool: ...
     def cancel(self) -> None: ...
@@ -784,6 +786,9 @@ class ImportProgressBar(QWidget):
 
 # An import to start again read with the date order the user picks ("dmy", "mdy"), and what it imports
 _Again = tuple[Callable[[str], bool], str]
+_Replace = tuple[Callable[[str | None], bool], str]
+"""A two-round import started again replacing what is stored, its dates in figures read in the order given (None:
+as the file shows), and what it imports."""
 
 
 class ImportActions(QObject):
@@ -807,7 +812,8 @@ class ImportActions(QObject):
         self.ask_date_order: Callable[[str], str | None] = self._ask_date_order  # (tests answer for the user)
         # A two-round import refused for questions stored with other figures: started again replacing them, if the
         # user says so (a corrected download), as `warroom import --replace`
-        self._replace_again: tuple[Callable[[], bool], str] | None = None
+        self._replace_again: _Replace | None = None
+        self._order: str | None = None  # the date order the import running was given (None: as its file shows)
         self._campaign_step: CampaignImportCommand | None = None  # the Undo/Redo of a two-round import running
         self.ask_replace: Callable[[str], bool] = self._ask_replace  # (tests answer for the user)
         window.statusBar().addPermanentWidget(self.progress)
@@ -832,7 +838,8 @@ class ImportActions(QObject):
             self._begin(
                 lambda: self.runner.start_campaign_file(path),
                 path.name,
-                replace=(lambda: self.runner.start_campaign_file(path, replace=True), path.name),
+                (lambda order: self.runner.start_campaign_file(path, date_order=order), path.name),
+                (lambda order: self.runner.start_campaign_file(path, replace=True, date_order=order), path.name),
             )
             return
         again = (lambda order: self.runner.start_file(path, order), path.name)
@@ -856,7 +863,8 @@ class ImportActions(QObject):
             self._begin(
                 lambda: self.runner.start_campaign_text(text, source),
                 source,
-                replace=(lambda: self.runner.start_campaign_text(text, source, replace=True), source),
+                (lambda order: self.runner.start_campaign_text(text, source, date_order=order), source),
+                (lambda order: self.runner.start_campaign_text(text, source, replace=True, date_order=order), source),
             )
             return
         header = _header_alone(text)
@@ -901,16 +909,19 @@ class ImportActions(QObject):
         start: Callable[[], bool],
         what: str,
         again: _Again | None = None,
-        replace: tuple[Callable[[], bool], str] | None = None,
+        replace: _Replace | None = None,
+        order: str | None = None,
     ) -> None:
         """Start an import; `again` (this job's import again with a date order) and `replace` (this two-round job's
-        import again replacing what is stored with other figures) are kept with the job started, never with one
-        refused as another still runs (that one's refusal must not ask about, or import, this file)."""
+        import again replacing what is stored with other figures, in the job's date `order`) are kept with the job
+        started, never with one refused as another still runs (that one's refusal must not ask about, or import,
+        this file)."""
         if self.runner.busy:
             self.window.statusBar().showMessage(f"An import is still running; {what} was not imported", 6000)
             return
         self._again = again
         self._replace_again = replace
+        self._order = order
         self.progress.start()
         self._started_in = self.source.contest  # the race the polls go to, whatever is open when they land
         if start():
@@ -1003,7 +1014,8 @@ class ImportActions(QObject):
                 self.window.show_error(message)
             return
         start, what = again
-        self._begin(start, what)
+        order = self._order
+        self._begin(lambda: start(order), what)
 
     def _ask_replace(self, message: str) -> bool:
         """Whether the file's figures replace those stored for the same questions (a corrected download)."""
@@ -1026,14 +1038,14 @@ class ImportActions(QObject):
     def _on_runner_import_needs_date_order(self, message: str) -> None:
         self._end()
         again, self._again = self._again, None
-        self._replace_again = None
+        replace, self._replace_again = self._replace_again, None
         order = self.ask_date_order(message) if again is not None else None
         if again is None or order is None:
             if again is None:
                 self.window.show_error(message)
             return
         start, what = again
-        self._begin(lambda: start(order), what)
+        self._begin(lambda: start(order), what, replace=replace, order=order)  # (a two-round file may ask both)
 
     def _ask_date_order(self, message: str) -> str | None:
         """The user's order for the refused import's dates in figures ("dmy", "mdy"), None for none (nothing
