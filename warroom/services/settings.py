@@ -74,14 +74,12 @@ class AppSettings(QObject):
     theme_changed = Signal(str)
     contest_changed = Signal(str)
     presentation_views_changed = Signal(str)
-    export_scale_changed = Signal(float)
 
     theme = _Key("view/theme", "system", "theme_changed")
     contest = _Key("data/contest", "", "contest_changed")
     presentation_views = _Key(
         "view/presentation_views", "answer,charts,scenario", "presentation_views_changed", joiner=","
     )
-    export_scale = _Key("export/scale", 2.0, "export_scale_changed")
 
     def __init__(self, qsettings: QSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
