@@ -840,6 +840,35 @@ def _backup_pattern(stem: str) -> re.Pattern[str]:
     return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"(?:\.n(\d{1,64}))?\.sqlite3")
 
 
+LONG_NAMES = "long-names"
+"""The subfolder of a store's backup folder holding the backups of a store whose own name leaves no room for a
+backup's name: its backups are named after `long_name_key(stem)`, which no store's own backups are (they are never
+in this subfolder)."""
+_BEYOND_BACKUP_NAME = len(".") + len(".") + 12 + len(".partial") + len("-journal")
+"""Bytes a backup's name grows by in the longest name made from it: `.<name>.<12 hex>.partial-journal`, SQLite's
+journal beside the copy being written (backup_sqlite); `restored-<name>-wal.owner` (bootstrap.restored_copy) is
+shorter."""
+_KEY_PREFIX_BYTES = 48
+
+
+def long_name_key(stem: str) -> str:
+    """What the backups of a store named `stem` are named after when `stem` itself leaves no room: its start (at most
+    48 bytes, whole characters) and 16 hex digits of its SHA-256, so two long names that start alike differ."""
+    digest = hashlib.sha256(os.fsencode(stem)).hexdigest()[:16]
+    prefix = ""
+    for char in stem:
+        if len(os.fsencode(prefix + char)) > _KEY_PREFIX_BYTES:
+            break
+        prefix += char
+    return f"{prefix}~{digest}"
+
+
+def _backup_places(backup_dir: Path, stem: str) -> tuple[tuple[Path, str], tuple[Path, str]]:
+    """Where the backups of the store named `stem` may be, with the name each is made after: its own name in
+    `backup_dir`, and `long_name_key(stem)` in its `long-names` subfolder."""
+    return (backup_dir, stem), (backup_dir / LONG_NAMES, long_name_key(stem))
+
+
 def _sequence(pattern: re.Pattern[str], name: str) -> int:
     match = pattern.fullmatch(name)
     return int(match.group(1)) if match is not None and match.group(1) else 0
@@ -857,26 +886,37 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     if not _REASON.fullmatch(reason):
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
     db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
-    backup_dir = backup_folder(db_file, backup_dir)
+    folder = backup_folder(db_file, backup_dir)
     try:
-        make_private_folders(backup_dir)  # its parents too (`elsewhere`, a data folder deleted meanwhile)
+        make_private_folders(folder)  # its parents too (`elsewhere`, a data folder deleted meanwhile)
     except OSError as exc:
-        raise backup_folder_error(exc, backup_dir) from exc
+        raise backup_folder_error(exc, folder) from exc
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     # The order backups were written in is kept in their names, one more than any before: the clock can go back
     # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
     # last sorted below older ones, so recovery offered a days-old copy as the newest and rotation deleted the
     # fresh ones first.
-    pattern = _backup_pattern(db_file.stem)
-    sequence = 1 + max((_sequence(pattern, b.name) for b in list_backups(backup_dir, db_file.stem)), default=0)
-    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
+    sequence = 1 + max((_sequence_of(b, db_file.stem) for b in list_backups(folder, db_file.stem)), default=0)
+    # A store named so long that a backup's name (or the longest name made from it, _BEYOND_BACKUP_NAME) passes the
+    # file system's longest name is backed up under a shorter key in a subfolder: such a store (190 to 245 bytes)
+    # was never backed up, every start saying so, and a contest deleted from it had no copy taken.
+    name = f"{db_file.stem}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
+    place = folder
+    if len(os.fsencode(name)) + _BEYOND_BACKUP_NAME > _name_max(folder):
+        place = folder / LONG_NAMES
+        try:
+            make_private_folders(place)
+        except OSError as exc:
+            raise backup_folder_error(exc, place) from exc
+        name = f"{long_name_key(db_file.stem)}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
+    target = place / name
     # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
     # half-written one (disk full, killed) must never be it. O_EXCL | O_NOFOLLOW: no planted file or link.
-    partial = backup_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
+    partial = place / f".{target.name}.{secrets.token_hex(6)}.partial"
     try:
         fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
-        raise backup_folder_error(exc, backup_dir) from exc
+        raise backup_folder_error(exc, place) from exc
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
@@ -898,11 +938,11 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
         raise
     # The one just made is kept whatever its stamp says: with the clock set back it sorts oldest, and was deleted
     # the moment it was made (no start backed up any more, nothing said).
-    others = [b for b in list_backups(backup_dir, db_file.stem) if b != target]
+    others = [b for b in list_backups(folder, db_file.stem) if b != target]
     for old in others[max(0, keep - 1) :]:
         with contextlib.suppress(OSError):
             old.unlink()
-    _clear_stale_partials(backup_dir)
+    _clear_stale_partials(place)
     return target
 
 
@@ -986,12 +1026,19 @@ def _same_file(a: Path, b: Path) -> bool:
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
     """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, the one written last first:
     by the sequence number each carries (backup_sqlite), then, for backups made before it was kept (which all
-    come before any numbered one), by their time stamp."""
-    if not backup_dir.is_dir():
-        return []
-    pattern = _backup_pattern(stem)
-    found = [p for p in backup_dir.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
-    return sorted(found, key=lambda p: (_sequence(pattern, p.name), p.name), reverse=True)
+    come before any numbered one), by their time stamp. A store whose name leaves no room for its backups' (a
+    long name) has them in `backup_dir/long-names`, named after its long_name_key: those are listed with them."""
+    found: list[Path] = []
+    for folder, key in _backup_places(backup_dir, stem):
+        if folder.is_dir():
+            pattern = _backup_pattern(key)
+            found += [p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
+    return sorted(found, key=lambda p: (_sequence_of(p, stem), p.name), reverse=True)
+
+
+def _sequence_of(backup: Path, stem: str) -> int:
+    """The sequence number of `backup`, one of the store `stem`'s (named after it or its long_name_key)."""
+    return max(_sequence(_backup_pattern(key), backup.name) for _folder, key in _backup_places(backup.parent, stem))
 
 
 def backup_problem(backup: Path) -> str | None:

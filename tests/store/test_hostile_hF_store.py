@@ -1,0 +1,116 @@
+"""A fresh hostile pass (issue 16) over the store: long store names and their backups.
+
+A store's backups are named `<stem>-<stamp>-<reason>.n<sequence>.sqlite3`, written under `.<that>.<hex>.partial`
+(with SQLite's `-journal` beside it) and restored as `restored-<that>` (with its `-wal.owner`): about 90 bytes
+more than the store's own name. A store named 190 to 245 bytes (which the store itself takes) was never backed up,
+its every start saying "this start was not backed up: ... file name too long" (or, at 190 bytes, "cannot be written
+here (read-only location or no permission)", which it could), and a contest deleted from it had no copy taken.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.store import polls as repo
+
+NAME_MAX = 255
+
+
+def _store_named(folder: Path, length: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / ("s" * (length - len(".sqlite3")) + ".sqlite3")
+
+
+def _longest_name_made_from(backup: Path) -> int:
+    """The longest name a backup leads to: its partial's journal while written, its restored copy's log owner."""
+    partial_journal = len(os.fsencode(f".{backup.name}.{'0' * 12}.partial-journal"))
+    restored_owner = len(os.fsencode(f"restored-{backup.name}-wal.owner"))
+    return max(partial_journal, restored_owner)
+
+
+@pytest.mark.parametrize("length", [190, 200, 245])
+def test_a_store_with_a_long_name_is_backed_up_at_every_start_and_keeps_five(tmp_path: Path, length: int) -> None:
+    from warroom.bootstrap import open_store
+    from warroom.store.db import backup_sqlite, backups_of
+
+    backup_dir = tmp_path / "state" / "backups"
+    store = _store_named(tmp_path / "team", length)
+    made: list[Path] = []
+    for _start in range(7):
+        opened = open_store(store, backup_dir=backup_dir, seed=False)
+        try:
+            assert opened.backup_error is None, opened.backup_error
+            assert opened.backup is not None
+            made.append(Path(opened.backup))
+        finally:
+            opened.close()
+    made.append(backup_sqlite(store, backup_dir, reason="before-delete"))  # a contest deleted
+    kept = backups_of(store, backup_dir)
+    assert kept == list(reversed(made))[:5]
+    for backup in kept:
+        assert _longest_name_made_from(backup) <= NAME_MAX, backup.name
+
+
+def test_a_long_named_store_whose_backups_fit_keeps_its_name_in_them_and_another_store_s_stay_apart(
+    tmp_path: Path,
+) -> None:
+    """A name short enough for its backups keeps them named after it as before (those already made stay its
+    own); two long names that start alike never share backups."""
+    from warroom.store.db import backup_sqlite, backups_of
+
+    backup_dir = tmp_path / "state" / "backups"
+    short = _store_named(tmp_path / "team", 150)
+    short.write_bytes(b"")
+    backup = backup_sqlite(short, backup_dir, reason="open")
+    assert backup.name.startswith(short.stem + "-")
+    first = _store_named(tmp_path / "team", 240)
+    second = first.with_name("s" * 231 + "t.sqlite3")
+    for store in (first, second):
+        store.write_bytes(b"")
+    a = backup_sqlite(first, backup_dir, reason="open")
+    b = backup_sqlite(second, backup_dir, reason="open")
+    assert a != b
+    assert backups_of(first, backup_dir) == [a]
+    assert backups_of(second, backup_dir) == [b]
+    assert backups_of(short, backup_dir) == [backup]
+
+
+def test_a_damaged_store_with_a_long_name_is_offered_a_copy_of_its_backup(tmp_path: Path) -> None:
+    from warroom.app import open_with_recovery
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    store = _store_named(tmp_path / "team", 245)
+    opened = open_store(store, backup_dir=paths.backup_dir, seed=False)
+    with opened.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1, pollster="Kept in the backup")])
+    opened.close()
+    opened = open_store(store, backup_dir=paths.backup_dir, seed=False)  # this start's backup holds the poll
+    assert opened.backup is not None, opened.backup_error
+    opened.close()
+    store.write_bytes(b"\x00damaged" * 600)
+    for extra in store.parent.glob(store.name + "-*"):
+        extra.unlink()
+    asked: list[str] = []
+    told: list[str] = []
+    restored = open_with_recovery(
+        store,
+        paths,
+        ask=lambda _t, q: asked.append(q) or True,  # type: ignore[func-returns-value]
+        tell=lambda _t, m: told.append(m),
+    )
+    assert not told, told
+    assert restored is not None, asked
+    try:
+        with restored.sessions() as s:
+            assert [p.pollster for p in repo.list_polls(s, cid)] == ["Kept in the backup"]
+    finally:
+        restored.close()
+    assert store.read_bytes() == b"\x00damaged" * 600
