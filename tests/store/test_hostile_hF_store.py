@@ -114,3 +114,35 @@ def test_a_damaged_store_with_a_long_name_is_offered_a_copy_of_its_backup(tmp_pa
     finally:
         restored.close()
     assert store.read_bytes() == b"\x00damaged" * 600
+
+
+@pytest.mark.parametrize(
+    ("url", "part"),
+    [
+        ("postgresql+psycopg://team@/warroom?host=/tmp%00x", "host"),
+        ("postgresql+psycopg://team@db.example:6543/war%00room", "database"),
+        ("postgresql+psycopg://te%00am@db.example:6543/warroom", "user"),
+        ("postgresql+psycopg://team:se%00cret@db.example:6543/warroom", "password"),
+        ("postgresql+psycopg://team@db.example:6543/warroom?sslmode=require%00x", "sslmode"),
+    ],
+)
+def test_a_nul_in_a_server_store_url_is_refused_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, part: str
+) -> None:
+    """libpq reads its connection settings as one C string, cut at the first NUL: `/war%00room` at
+    db.example:6543 as team connected to the database `war` on this computer's own server (port 5432, as whoever
+    runs warroom: every setting after the database's dropped), `?host=/tmp%00x` to the server at /tmp. Another
+    store than the one named was opened, or "could not be reached" named the wrong place. Refused before any
+    connection, naming the part; a password is never shown."""
+    import psycopg
+
+    from tests.cli._run import run
+
+    tried: list[object] = []
+    monkeypatch.setattr(psycopg.Connection, "connect", classmethod(lambda cls, *a, **k: tried.append(k)))
+    code, _out, err = run("--data-dir", str(tmp_path / "state"), "--db", url, "contests")
+    assert code != 0
+    assert "Traceback" not in err, err
+    assert "NUL" in err and part in err and "nothing was opened" in err, err
+    assert "se" not in err.split("team:", 1)[-1][:4], err  # (the password is shown as ***)
+    assert not tried

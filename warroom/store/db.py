@@ -506,6 +506,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
 
         _DISPLAY[engine] = redacted(target)
         return engine
+    _refuse_a_nul_in_a_server_url(url, target)
     connect_args: dict[str, Any] = {}
     libpq = backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")
     if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
@@ -535,6 +536,29 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _refuse_a_nul_in_a_server_url(url: URL, target: str | Path) -> None:
+    """Refuse a server's URL with a NUL (`%00`) in any part. libpq reads its settings as one C string, cut at the
+    first NUL: `postgresql+psycopg://team@db.example:6543/war%00room` connected to the database `war` on this
+    computer's own server (port 5432, as whoever runs warroom: the user, password and port come after the
+    database and were dropped), `?host=/tmp%00x` to the server at /tmp; another store than the one named was
+    opened, or "could not be reached" named the wrong place."""
+    parts: list[tuple[str, object]] = [
+        ("user", url.username),
+        ("password", url.password),
+        ("host", url.host),
+        ("database", url.database),
+    ]
+    for key, value in url.query.items():
+        parts += [(key, v) for v in (value if isinstance(value, tuple) else (value,))]
+    bad = [name for name, value in parts if isinstance(value, str) and "\x00" in value]
+    if bad:
+        raise StoreError(
+            f"the store URL's {', '.join(dict.fromkeys(bad))} holds a NUL character (%00), which the database "
+            "driver would cut it at, connecting elsewhere than named; nothing was opened or changed",
+            where=redacted(target),
+        )
 
 
 def _wait_for_locks_at_most(engine: Engine) -> None:
