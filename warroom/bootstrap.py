@@ -257,6 +257,37 @@ def _refuse_no_sqlite_file(target: str | Path) -> None:
         )
 
 
+WAL_HEADER_BYTES = 32
+"""A write-ahead log's own header: a log longer than this holds writes (frames)."""
+
+
+def _refuse_an_emptied_store_with_its_log(target: str | Path) -> None:
+    """An empty store file with a write-ahead log holding writes beside it was a store, emptied (truncated in place
+    under a running app, or by a command): SQLite takes an empty file for a new database and wipes the log, the last
+    copy of those writes, when it first writes there, so a verb that writes made a new store over them (and a
+    reading one said "no poll store in it yet"). Refused as damaged (the app offers its newest backup), both files
+    left as they are. A new store's file is empty only until SQLite writes its first page, before any log."""
+    path = _sqlite_file_of(target)
+    if path is None:
+        return
+    wal = Path(f"{path}-wal")
+    try:
+        if not (path.is_file() and path.stat().st_size == 0 and wal.is_file()):
+            return
+        logged = wal.stat().st_size
+    except OSError:
+        return
+    if logged <= WAL_HEADER_BYTES:
+        return
+    raise StoreError(
+        f"this store file is empty, but its write-ahead log beside it ({wal.name}, {logged:,} bytes) holds writes: "
+        "the file was emptied (by another program or a command), and SQLite would take it for a new store and wipe "
+        f"the log. Nothing was opened or changed: keep {wal.name} with the file, and work from a backup",
+        where=str(path),
+        kind="corrupt",
+    )
+
+
 def _refuse_an_empty_database(engine: Engine, target: str | Path) -> None:
     """A server database with no table at all (just made by CREATE DATABASE, or another name mistyped) is not made
     a new store by a start that must find one: any verb seeded it with the demo races and listed them."""
@@ -579,6 +610,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     _refuse_ignored_sqlite_options(target)
     _refuse_a_tilde_in_a_url(target)
+    _refuse_an_emptied_store_with_its_log(target)
     if not create:
         _refuse_no_sqlite_file(target)
     _refuse_leftovers(target)

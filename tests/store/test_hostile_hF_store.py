@@ -146,3 +146,92 @@ def test_a_nul_in_a_server_store_url_is_refused_before_connecting(
     assert "NUL" in err and part in err and "nothing was opened" in err, err
     assert "se" not in err.split("team:", 1)[-1][:4], err  # (the password is shown as ***)
     assert not tried
+
+
+def _toy_store(db: Path) -> None:
+    from warroom.store.db import make_engine, make_session_factory, upgrade
+
+    engine = make_engine(str(db))
+    upgrade(engine)
+    with make_session_factory(engine).begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1)])
+    engine.dispose()
+
+
+@pytest.mark.parametrize("left", [0, 1000])
+def test_a_store_file_emptied_or_cut_short_while_open_is_never_written_blind(tmp_path: Path, left: int) -> None:
+    """A store file truncated in place under the running app (`: > polls.sqlite3`, another program saving over
+    it) keeps its name and inode, so the check for a file deleted, moved or replaced did not see it: every later
+    write said saved (it went into the write-ahead log only), reads showed the polls from the log, and the next
+    start found "this file is empty: no poll store in it yet" and made a new store over the log holding them."""
+    from dataclasses import replace
+
+    from warroom.store.db import StoreError, make_engine, make_session_factory, translated
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    engine = make_engine(str(db))
+    sessions = make_session_factory(engine)
+    with sessions() as s:
+        assert len(repo.list_polls(s, 1)) == 1  # a connection is open on the file, as in the running app
+    os.truncate(db, left)
+    with pytest.raises(StoreError) as info, translated(engine), sessions.begin() as s:
+        repo.add_polls(s, 1, [replace(make_poll(2), pollster="Late")])
+    assert info.value.kind == "missing"
+    assert str(db) in info.value.where
+    assert "emptied or cut short" in str(info.value) and "nothing was saved" in str(info.value), info.value
+    with pytest.raises(StoreError), translated(engine), sessions() as s:  # reads say so too
+        repo.list_polls(s, 1)
+    engine.dispose()
+    assert db.stat().st_size == left  # left as it was found
+
+
+def test_a_new_store_is_not_taken_for_one_emptied(tmp_path: Path) -> None:
+    """A new store's file is empty until SQLite first writes it: that is no store emptied under the app."""
+    from warroom.bootstrap import open_store
+
+    db = tmp_path / "new.sqlite3"
+    opened = open_store(db, backup_dir=tmp_path / "backups", seed=False)
+    try:
+        with opened.sessions.begin() as s:
+            cid = repo.add_contest(s, TOY)
+        with opened.sessions() as s:
+            assert repo.list_polls(s, cid) == []
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("verb", [("contests",), ("contest", "new", "--from", "{race}"), ("polls",)])
+def test_an_emptied_store_whose_log_holds_writes_is_not_made_a_new_store(tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """A store file emptied under the app (or by a command) with its write-ahead log beside it still holding the
+    last writes: a verb that writes made a new store in the empty file, and SQLite then wiped the log, the last
+    copy of those writes (reading verbs said "no poll store in it yet"). Refused as damaged, both files left as
+    they are, naming the newest backup."""
+    from tests.cli._run import run
+    from tests.cli.test_hostile_hB_long_names import CONTEST
+    from warroom.paths import AppPaths
+
+    race = tmp_path / "race.toml"
+    race.write_text(CONTEST)
+    state = tmp_path / "state"
+    paths = AppPaths.under(state)
+    db = tmp_path / "team.sqlite3"
+    assert run("--data-dir", str(state), "--db", str(db), "contest", "new", "--from", str(race))[0] == 0
+    from warroom.bootstrap import open_store
+
+    opened = open_store(db, backup_dir=paths.backup_dir, seed=False, create=False)
+    with opened.sessions.begin() as s:
+        repo.add_polls(s, 1, [make_poll(1, pollster="Only in the log")])
+    os.truncate(db, 0)  # (the connection still open, as in the running app)
+    opened.close()
+    wal = Path(f"{db}-wal")
+    assert db.stat().st_size == 0 and wal.stat().st_size > 0
+    log = wal.read_bytes()
+    argv = [a.format(race=race) for a in verb]
+    code, _out, err = run("--data-dir", str(state), "--db", str(db), *argv)
+    assert code != 0, err
+    assert "Traceback" not in err, err
+    assert "empty" in err and "write-ahead log" in err and "nothing was opened or changed" in err.lower(), err
+    assert "backup" in err, err
+    assert db.stat().st_size == 0 and wal.read_bytes() == log

@@ -469,6 +469,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         read_only = is_read_only(engine)
         store_file = sqlite_path(engine)
         opened_as = _identity(store_file) if store_file is not None else None
+        written: list[bool] = [False]  # (whether the file has held SQLite's pages since: a new store's is empty)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -496,7 +497,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # fails at once with "busy" when another writer got there first (SQLite cannot wait safely then).
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
             if opened_as is not None and store_file is not None:
-                _refuse_if_swapped(store_file, opened_as)
+                _refuse_if_swapped(store_file, opened_as, written)
                 _rescue_a_deleted_wal(conn, engine, store_file)
             # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
             # inherits the window's short one.
@@ -700,18 +701,38 @@ def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) ->
     )
 
 
-def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
-    """Refuse a transaction on a store whose file was deleted, moved or replaced since the engine opened it.
+def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[bool]) -> None:
+    """Refuse a transaction on a store whose file was deleted, moved, replaced, emptied or cut short since the
+    engine opened it.
 
     The pool keeps connections open on the file it had: after a delete every write went to a file nobody can
     reach (gone at exit), and after a replacement some connections read and wrote the old file, new ones the
-    new file. A stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+    new file. A file truncated in place (`: > polls.sqlite3`, another program saving over it) keeps its name
+    and inode: every later write went into the write-ahead log alone and said saved, and the next start found
+    an empty file and made a new store over that log. A SQLite file is whole pages (512 bytes or more each), so
+    one that held pages (`written[0]`, set here) and is now empty or not a whole number of 512 bytes was cut. A
+    stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
     """
-    if _identity(path) != opened_as:
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is None or (st.st_dev, st.st_ino) != opened_as:
         raise StoreError(
             "the poll store file was deleted, moved or replaced while warroom was running, so nothing was saved "
             "and nothing more is read from it; put the file back, or restart warroom to open what is there now "
             "(the backups folder holds a copy from this start)",
+            where=str(path),
+            kind="missing",
+        )
+    if st.st_size > 0 and st.st_size % 512 == 0:
+        written[0] = True
+    elif written[0]:
+        raise StoreError(
+            f"the poll store file was emptied or cut short ({st.st_size:,} bytes) while warroom was running, by "
+            "another program or a command, so nothing was saved and nothing more is read from it; its last changes "
+            "may still be in its write-ahead log beside it: keep that file, and restart warroom from the copy in "
+            "the backups folder taken at this start",
             where=str(path),
             kind="missing",
         )
