@@ -261,31 +261,47 @@ WAL_HEADER_BYTES = 32
 """A write-ahead log's own header: a log longer than this holds writes (frames)."""
 
 
-def _refuse_an_emptied_store_with_its_log(target: str | Path) -> None:
-    """An empty store file with a write-ahead log holding writes beside it was a store, emptied (truncated in place
-    under a running app, or by a command): SQLite takes an empty file for a new database and wipes the log, the last
-    copy of those writes, when it first writes there, so a verb that writes made a new store over them (and a
-    reading one said "no poll store in it yet"). Refused as damaged (the app offers its newest backup), both files
-    left as they are. A new store's file is empty only until SQLite writes its first page, before any log."""
+def _refuse_an_emptied_store(target: str | Path, backup_dir: Path | None) -> None:
+    """An empty store file that was a store is refused as damaged (the app offers its newest backup), both it and
+    its log left as they are. A new store's file is empty only until SQLite writes its first page, before any log
+    and before its first start's backup.
+
+    - With a write-ahead log holding writes beside it: the store was emptied (truncated in place under a running
+      app, or by a command), its last writes in the log. SQLite takes an empty file for a new database and wipes
+      the log when it first writes there: a verb that writes made a new store over those writes (and a reading
+      one said "no poll store in it yet").
+    - With automatic backups of it kept here: the app took the file for a new store and seeded the demo races into
+      it without a word, and every later start's backup rotated one of the user's own away (none left by the
+      fifth start). To start a new store there, its backups are moved away first, as for a store file gone."""
     path = _sqlite_file_of(target)
     if path is None:
         return
     wal = Path(f"{path}-wal")
     try:
-        if not (path.is_file() and path.stat().st_size == 0 and wal.is_file()):
+        if not (path.is_file() and path.stat().st_size == 0):
             return
-        logged = wal.stat().st_size
+        logged = wal.stat().st_size if wal.is_file() else 0
     except OSError:
         return
-    if logged <= WAL_HEADER_BYTES:
-        return
-    raise StoreError(
-        f"this store file is empty, but its write-ahead log beside it ({wal.name}, {logged:,} bytes) holds writes: "
-        "the file was emptied (by another program or a command), and SQLite would take it for a new store and wipe "
-        f"the log. Nothing was opened or changed: keep {wal.name} with the file, and work from a backup",
-        where=str(path),
-        kind="corrupt",
-    )
+    if logged > WAL_HEADER_BYTES:
+        raise StoreError(
+            f"this store file is empty, but its write-ahead log beside it ({wal.name}, {logged:,} bytes) holds "
+            "writes: the file was emptied (by another program or a command), and SQLite would take it for a new "
+            f"store and wipe the log. Nothing was opened or changed: keep {wal.name} with the file, and work from "
+            "a backup",
+            where=str(path),
+            kind="corrupt",
+        )
+    backups = backups_of(path, backup_dir) if backup_dir is not None else []
+    if backups:
+        raise StoreError(
+            "this store file is empty, but it held a poll store when it was opened here before (its automatic "
+            "backups are kept): it was emptied by another program or a command. Nothing was opened or changed, so "
+            "as not to make a new store there; work from a backup (to start a new store at this path instead, "
+            f"move its backups away first: {backups[0].parent})",
+            where=str(path),
+            kind="corrupt",
+        )
 
 
 def _refuse_an_empty_database(engine: Engine, target: str | Path) -> None:
@@ -610,7 +626,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     _refuse_ignored_sqlite_options(target)
     _refuse_a_tilde_in_a_url(target)
-    _refuse_an_emptied_store_with_its_log(target)
+    _refuse_an_emptied_store(target, backup_dir)
     if not create:
         _refuse_no_sqlite_file(target)
     _refuse_leftovers(target)

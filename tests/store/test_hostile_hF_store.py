@@ -235,3 +235,85 @@ def test_an_emptied_store_whose_log_holds_writes_is_not_made_a_new_store(tmp_pat
     assert "empty" in err and "write-ahead log" in err and "nothing was opened or changed" in err.lower(), err
     assert "backup" in err, err
     assert db.stat().st_size == 0 and wal.read_bytes() == log
+
+
+def _emptied_after_two_starts(target: Path, backup_dir: Path) -> None:
+    """A store at `target` with one poll, opened twice (each start backed up), then emptied, no log left."""
+    from warroom.bootstrap import open_store
+
+    opened = open_store(target, backup_dir=backup_dir, seed=False)
+    with opened.sessions.begin() as s:
+        cid = repo.add_contest(s, TOY)
+        repo.add_polls(s, cid, [make_poll(1, pollster="Kept in the backups")])
+    opened.close()
+    open_store(target, backup_dir=backup_dir, seed=False).close()
+    os.truncate(target, 0)
+    assert not Path(f"{target}-wal").exists()
+
+
+def _backups_with_the_poll(target: Path, backup_dir: Path) -> int:
+    import sqlite3
+
+    from warroom.store.db import backups_of
+
+    held = 0
+    for backup in backups_of(target, backup_dir):
+        with sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True) as conn:
+            held += conn.execute("SELECT count(*) FROM poll WHERE pollster = 'Kept in the backups'").fetchone()[0]
+        conn.close()
+    return held
+
+
+@pytest.mark.parametrize("which", ["own", "team"])
+def test_an_emptied_store_with_backups_is_offered_its_backup_not_made_a_demo_store(tmp_path: Path, which: str) -> None:
+    """A store file emptied (cut to nothing by a sync tool or a command) while warroom was not running was taken for
+    a new store: the app seeded the demo races into it without a word, and each later start's backup rotated one of
+    the user's own away; by the fifth start none was left. A store file that is empty while backups of it are kept
+    is refused as damaged: the app offers a copy of the newest backup, and the backups stay."""
+    from warroom.app import open_with_recovery
+    from warroom.paths import AppPaths
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    target = paths.database if which == "own" else tmp_path / "team.sqlite3"
+    _emptied_after_two_starts(target, paths.backup_dir)
+    assert _backups_with_the_poll(target, paths.backup_dir) >= 1
+    for _start in range(6):
+        asked: list[str] = []
+        told: list[str] = []
+        opened = open_with_recovery(
+            target,
+            paths,
+            ask=lambda _t, q, asked=asked: asked.append(q) or False,  # type: ignore[misc]
+            tell=lambda _t, m, told=told: told.append(m),  # type: ignore[misc]
+        )
+        assert opened is None, "opened as a new store"
+        assert len(asked) == 1 and "empty" in asked[0] and "backup" in asked[0], (asked, told)
+    assert target.stat().st_size == 0
+    assert _backups_with_the_poll(target, paths.backup_dir) >= 1
+    asked = []
+    opened = open_with_recovery(target, paths, ask=lambda _t, q: asked.append(q) or True, tell=lambda _t, m: None)  # type: ignore[func-returns-value]
+    assert opened is not None, asked
+    try:
+        with opened.sessions() as s:
+            assert [p.pollster for p in repo.list_polls(s, 1)] == ["Kept in the backups"]
+    finally:
+        opened.close()
+
+
+def test_a_verb_that_writes_into_an_emptied_store_with_backups_is_refused_naming_the_newest(tmp_path: Path) -> None:
+    from tests.cli._run import run
+    from tests.cli.test_hostile_hB_long_names import CONTEST
+    from warroom.paths import AppPaths
+
+    race = tmp_path / "race.toml"
+    race.write_text(CONTEST)
+    paths = AppPaths.under(tmp_path / "state")
+    target = tmp_path / "team.sqlite3"
+    _emptied_after_two_starts(target, paths.backup_dir)
+    for verb in (("contest", "new", "--from", str(race)), ("contests",)):
+        code, _out, err = run("--data-dir", str(tmp_path / "state"), "--db", str(target), *verb)
+        assert code != 0, err
+        assert "Traceback" not in err, err
+        assert "empty" in err and "newest automatic backup" in err, err
+    assert target.stat().st_size == 0
