@@ -317,3 +317,33 @@ def test_a_verb_that_writes_into_an_emptied_store_with_backups_is_refused_naming
         assert "Traceback" not in err, err
         assert "empty" in err and "newest automatic backup" in err, err
     assert target.stat().st_size == 0
+
+
+def test_a_store_made_read_only_while_open_is_not_written_and_is_again_once_writable(tmp_path: Path) -> None:
+    """A store the user made read-only (chmod a-w) is opened read-only, never written, whoever runs warroom; made
+    read-only while warroom had it open, every later write still went in through the connections already open,
+    each one "saved". Writes are refused from then on, saying so, reads go on, and writing is back once the user
+    gives the file its write permission again."""
+    from dataclasses import replace
+
+    from warroom.store.db import StoreError, make_engine, make_session_factory, translated
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    engine = make_engine(str(db))
+    sessions = make_session_factory(engine)
+    with sessions() as s:
+        assert len(repo.list_polls(s, 1)) == 1  # a connection is open on the file, as in the running app
+    mode = db.stat().st_mode
+    db.chmod(0o444)
+    with pytest.raises(StoreError) as info, translated(engine), sessions.begin() as s:
+        repo.add_polls(s, 1, [replace(make_poll(2), pollster="Late")])
+    assert "read-only" in str(info.value), info.value
+    with translated(engine), sessions() as s:
+        assert [p.pollster for p in repo.list_polls(s, 1)] == [make_poll(1).pollster]
+    db.chmod(mode)
+    with translated(engine), sessions.begin() as s:
+        repo.add_polls(s, 1, [replace(make_poll(2), pollster="Late")])
+    engine.dispose()
+    with translated(engine), make_session_factory(make_engine(str(db)))() as s:
+        assert [p.pollster for p in repo.list_polls(s, 1)] == [make_poll(1).pollster, "Late"]

@@ -497,8 +497,16 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # fails at once with "busy" when another writer got there first (SQLite cannot wait safely then).
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
             if opened_as is not None and store_file is not None:
-                _refuse_if_swapped(store_file, opened_as, written)
+                st = _refuse_if_swapped(store_file, opened_as, written)
                 _rescue_a_deleted_wal(conn, engine, store_file)
+                if not read_only:
+                    # Made read-only (chmod a-w) while open: the connections already open could still write, and
+                    # every write said saved. The user's decision holds from the next transaction (reads go on),
+                    # and writing is back once the file is writable again.
+                    made_read_only = user_made_read_only(store_file, st)
+                    if conn.info.get(_QUERY_ONLY, False) != made_read_only:
+                        conn.exec_driver_sql(f"PRAGMA query_only={int(made_read_only)}")
+                        conn.info[_QUERY_ONLY] = made_read_only
             # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
             # inherits the window's short one.
             wait = int(conn.get_execution_options().get(_LOCK_WAIT, busy_timeout_ms))
@@ -701,7 +709,11 @@ def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) ->
     )
 
 
-def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[bool]) -> None:
+_QUERY_ONLY = "warroom_query_only"
+"""A SQLite connection's info key: whether `PRAGMA query_only` is on (the store was made read-only while open)."""
+
+
+def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[bool]) -> os.stat_result:
     """Refuse a transaction on a store whose file was deleted, moved, replaced, emptied or cut short since the
     engine opened it.
 
@@ -712,6 +724,9 @@ def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[boo
     an empty file and made a new store over that log. A SQLite file is whole pages (512 bytes or more each), so
     one that held pages (`written[0]`, set here) and is now empty or not a whole number of 512 bytes was cut. A
     stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+
+    Returns:
+        The file's stat, for the transaction's other checks.
     """
     try:
         st = path.stat()
@@ -736,6 +751,7 @@ def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[boo
             where=str(path),
             kind="missing",
         )
+    return st
 
 
 def display_target(engine: Engine) -> str:
