@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.paths import write_private_atomic
+from warroom.paths import in_backup_folder, write_private_atomic
 from warroom.store import polls as repo
 from warroom.store.db import (
     LOCK_WAIT_OPTION,
@@ -259,6 +259,22 @@ def _refuse_no_sqlite_file(target: str | Path) -> None:
 
 WAL_HEADER_BYTES = 32
 """A write-ahead log's own header: a log longer than this holds writes (frames)."""
+
+
+def _refuse_a_backup(target: str | Path, backup_dir: Path | None) -> None:
+    """A file in the backups folder (one of the automatic backups, given with --db by a tab completion in the data
+    folder) is not opened as a store in place: a verb that writes changed it, so it no longer held the store as it
+    was, and the store's next starts rotated it away with the work done in it, without a word; a backup of a new
+    store was even seeded with the demo races, and a reading verb marked it and took a backup of it."""
+    path = _sqlite_file_of(target)
+    if path is None or backup_dir is None or not in_backup_folder(path, backup_dir):
+        return
+    raise StoreError(
+        "this file is one of warroom's automatic backups, which are rotated away after five more starts (with any "
+        "work done in them) and must keep the store as it was: copy it out of the backups folder and open the copy "
+        "(--db COPY); nothing was opened or changed",
+        where=str(path),
+    )
 
 
 def _refuse_an_emptied_store(target: str | Path, backup_dir: Path | None) -> None:
@@ -626,6 +642,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     _refuse_ignored_sqlite_options(target)
     _refuse_a_tilde_in_a_url(target)
+    _refuse_a_backup(target, backup_dir)
     _refuse_an_emptied_store(target, backup_dir)
     if not create:
         _refuse_no_sqlite_file(target)

@@ -347,3 +347,53 @@ def test_a_store_made_read_only_while_open_is_not_written_and_is_again_once_writ
     engine.dispose()
     with translated(engine), make_session_factory(make_engine(str(db)))() as s:
         assert [p.pollster for p in repo.list_polls(s, 1)] == [make_poll(1).pollster, "Late"]
+
+
+@pytest.mark.parametrize("verb", [("contest", "new", "--from", "{race}"), ("contests",)])
+def test_a_backup_given_as_the_store_is_refused_saying_to_open_a_copy(tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """`--db` naming one of the automatic backups (a tab completion in the data folder) opened it in place: a verb
+    that writes changed it, so it no longer held the store as it was, and the store's next starts rotated it away
+    with the work done in it, without a word; even a reading verb marked it and took a backup of it. Refused for
+    every verb, the backup untouched, saying to copy it out of the backups folder first."""
+    from tests.cli._run import run
+    from tests.cli.test_hostile_hB_long_names import CONTEST
+    from warroom.paths import AppPaths
+
+    race = tmp_path / "race.toml"
+    race.write_text(CONTEST)
+    state = tmp_path / "state"
+    paths = AppPaths.under(state)
+    store = tmp_path / "team.sqlite3"
+    assert run("--data-dir", str(state), "--db", str(store), "contest", "new", "--from", str(race))[0] == 0
+    assert run("--data-dir", str(state), "--db", str(store), "contests")[0] == 0
+    from warroom.store.db import backups_of
+
+    backup = backups_of(store, paths.backup_dir)[-1]
+    before = backup.read_bytes()
+    files = sorted(paths.backup_dir.rglob("*"))
+    code, _out, err = run("--data-dir", str(state), "--db", str(backup), *[a.format(race=race) for a in verb])
+    assert code != 0, err
+    assert "Traceback" not in err, err
+    assert "automatic backup" in err and "copy" in err and "nothing was opened or changed" in err, err
+    assert backup.read_bytes() == before
+    assert sorted(paths.backup_dir.rglob("*")) == files
+
+
+def test_the_app_given_one_of_its_backups_as_the_store_says_so(tmp_path: Path) -> None:
+    from warroom.app import open_with_recovery
+    from warroom.bootstrap import open_store
+    from warroom.paths import AppPaths
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    for _start in range(2):
+        open_store(paths.database, backup_dir=paths.backup_dir, seed=False).close()
+    from warroom.store.db import backups_of
+
+    backup = backups_of(paths.database, paths.backup_dir)[-1]
+    before = backup.read_bytes()
+    told: list[str] = []
+    opened = open_with_recovery(backup, paths, ask=lambda _t, _q: True, tell=lambda _t, m: told.append(m))
+    assert opened is None
+    assert told and "automatic backup" in told[0], told
+    assert backup.read_bytes() == before
