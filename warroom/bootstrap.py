@@ -667,7 +667,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             # the newest five are kept. This is what the app offers when the store is found damaged.
             try:
                 with translated(engine):
-                    backup = str(backup_sqlite(db_file, backup_dir, reason="open"))
+                    backup = str(backup_sqlite(db_file, backup_dir, reason="open", unless_same=True))
             except StoreError as exc:
                 if exc.kind == "corrupt":
                     raise  # the store itself is damaged: the caller offers a backup instead

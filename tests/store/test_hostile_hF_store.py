@@ -40,12 +40,16 @@ def test_a_store_with_a_long_name_is_backed_up_at_every_start_and_keeps_five(tmp
     backup_dir = tmp_path / "state" / "backups"
     store = _store_named(tmp_path / "team", length)
     made: list[Path] = []
-    for _start in range(7):
+    for start in range(7):
         opened = open_store(store, backup_dir=backup_dir, seed=False)
         try:
             assert opened.backup_error is None, opened.backup_error
             assert opened.backup is not None
             made.append(Path(opened.backup))
+            with opened.sessions.begin() as s:  # work done in each session: each start's copy is a new one
+                if start == 0:
+                    repo.add_contest(s, TOY)
+                repo.add_polls(s, 1, [make_poll(start + 1)])
         finally:
             opened.close()
     made.append(backup_sqlite(store, backup_dir, reason="before-delete"))  # a contest deleted
@@ -397,3 +401,38 @@ def test_the_app_given_one_of_its_backups_as_the_store_says_so(tmp_path: Path) -
     assert opened is None
     assert told and "automatic backup" in told[0], told
     assert backup.read_bytes() == before
+
+
+def test_starts_that_change_nothing_never_rotate_away_the_backup_from_before_a_bad_change(tmp_path: Path) -> None:
+    """Every start, and every command (`warroom polls`, `contests`, `export`), backed up the store and rotated the
+    oldest of five away, whether or not anything had changed: five commands run to look into a bad change (an
+    import into the wrong race, a teammate's deletion) left five copies of the store as it is now, and the backup
+    from before the change was gone. A start whose copy is the very store its newest backup holds keeps that backup
+    (byte for byte the same) and rotates nothing away."""
+    from tests.cli._run import run
+    from tests.cli.test_hostile_hB_long_names import CONTEST
+    from warroom.paths import AppPaths
+    from warroom.store.db import backups_of
+
+    race = tmp_path / "race.toml"
+    race.write_text(CONTEST)
+    state = ("--data-dir", str(tmp_path / "state"))
+    paths = AppPaths.under(tmp_path / "state")
+    assert run(*state, "contest", "new", "--from", str(race))[0] == 0
+    assert run(*state, "contests")[0] == 0  # this start's backup holds Toyton Mayor
+    assert run(*state, "contest", "delete", "Toyton Mayor", "--yes")[0] == 0  # the bad change
+    for _look in range(6):
+        code, out, err = run(*state, "contests")
+        assert code == 0 and "Toyton Mayor" not in out, err
+    held = [b for b in backups_of(paths.database, paths.backup_dir) if "Toyton Mayor" in _contest_names(b)]
+    assert held, [b.name for b in backups_of(paths.database, paths.backup_dir)]
+
+
+def _contest_names(backup: Path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+    try:
+        return [str(r[0]) for r in conn.execute("SELECT name FROM contest")]
+    finally:
+        conn.close()

@@ -935,11 +935,16 @@ def _sequence(pattern: re.Pattern[str], name: str) -> int:
     return int(match.group(1)) if match is not None and match.group(1) else 0
 
 
-def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT) -> Path:
+def backup_sqlite(
+    db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT, unless_same: bool = False
+) -> Path:
     """Copy a live SQLite store with SQLite's online backup API (consistent even mid-write) and rotate.
 
     Only this store's own backups (same stem, exactly) are rotated; a store whose name merely starts the same
-    (`polls` and `polls-team`) keeps its own five.
+    (`polls` and `polls-team`) keeps its own five. With `unless_same` (a start's backup), a copy byte for byte
+    the same as the newest backup is not kept and nothing is rotated away: that backup is returned. Every start
+    and every command backed up and rotated whether or not anything had changed, so five commands run to look into
+    a bad change left five copies of the store as it is now, the backup from before the change gone.
 
     Raises:
         ValueError: `reason` is not lower-case letters and digits with at most one hyphen.
@@ -991,6 +996,10 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
                 dst.close()
         finally:
             src.close()
+        newest = next(iter(list_backups(folder, db_file.stem)), None) if unless_same else None
+        if newest is not None and _same_bytes(partial, newest):
+            partial.unlink()
+            return newest
         os.replace(partial, target)
     except BaseException:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):
@@ -1005,6 +1014,23 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
             old.unlink()
     _clear_stale_partials(place)
     return target
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether files `a` and `b` hold the same bytes (False when either cannot be read). Two copies of a store
+    nothing was written to since are the same bytes (SQLite's backup writes the pages as they are)."""
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as fa, b.open("rb") as fb:
+            while True:
+                chunk = fa.read(1 << 20)
+                if chunk != fb.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 STALE_PARTIAL_S = 3600.0
