@@ -709,6 +709,8 @@ def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) ->
     )
 
 
+_LEAST_PAGE = 512
+"""SQLite's smallest page: a store file that held its first page is never shorter."""
 _QUERY_ONLY = "warroom_query_only"
 """A SQLite connection's info key: whether `PRAGMA query_only` is on (the store was made read-only while open)."""
 
@@ -721,9 +723,10 @@ def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[boo
     reach (gone at exit), and after a replacement some connections read and wrote the old file, new ones the
     new file. A file truncated in place (`: > polls.sqlite3`, another program saving over it) keeps its name
     and inode: every later write went into the write-ahead log alone and said saved, and the next start found
-    an empty file and made a new store over that log. A SQLite file is whole pages (512 bytes or more each), so
-    one that held pages (`written[0]`, set here) and is now empty or not a whole number of 512 bytes was cut. A
-    stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+    an empty file and made a new store over that log. A SQLite file is whole pages of 512 bytes or more, so one
+    that held a page (`written[0]`, set here) and is now shorter than a page was emptied or cut. (A file cut at
+    another length is not told from a teammate's write seen half done on a network share, and is left to SQLite.)
+    A stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
 
     Returns:
         The file's stat, for the transaction's other checks.
@@ -740,7 +743,7 @@ def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[boo
             where=str(path),
             kind="missing",
         )
-    if st.st_size > 0 and st.st_size % 512 == 0:
+    if st.st_size >= _LEAST_PAGE:
         written[0] = True
     elif written[0]:
         raise StoreError(
