@@ -436,3 +436,30 @@ def _contest_names(backup: Path) -> list[str]:
         return [str(r[0]) for r in conn.execute("SELECT name FROM contest")]
     finally:
         conn.close()
+
+
+def test_the_running_app_says_its_store_file_was_emptied(qtbot, tmp_path: Path) -> None:
+    """The window's watch of the store reads it every few seconds: an emptied file is said at once, in the
+    window's error, and nothing more is written to it."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QCoreApplication  # noqa: F401  (qtbot makes the application)
+
+    from warroom.bootstrap import open_store
+    from warroom.services.poll_service import PollService
+    from warroom.store.db import StoreError
+
+    db = tmp_path / "polls.sqlite3"
+    _toy_store(db)
+    store = open_store(db, backup_dir=None, seed=False)
+    service = PollService(store.sessions, watch=True)
+    service.open_contest(1)
+    os.truncate(db, 0)
+    with qtbot.waitSignal(service.store_failed, timeout=5000) as told:
+        pass
+    assert "emptied or cut short" in told.args[0] and str(db) in told.args[0]
+    with pytest.raises(StoreError):
+        service.add_polls([replace(make_poll(3), pollster="Late")])
+    assert [p.pollster for p in service.polls] == [make_poll(1).pollster]
+    store.close()
+    assert db.stat().st_size == 0
