@@ -270,9 +270,9 @@ def _refuse_a_backup(target: str | Path, backup_dir: Path | None) -> None:
     if path is None or backup_dir is None or not in_backup_folder(path, backup_dir):
         return
     raise StoreError(
-        "this file is one of warroom's automatic backups, which are rotated away after five more starts (with any "
-        "work done in them) and must keep the store as it was: copy it out of the backups folder and open the copy "
-        "(--db COPY); nothing was opened or changed",
+        "this file is in warroom's backups folder, among its automatic backups, which are rotated away after five "
+        "more starts (with any work done in them) and must keep the store as it was: copy it out of the backups "
+        "folder and open the copy (--db COPY); nothing was opened or changed",
         where=str(path),
     )
 
