@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from warroom.paths import write_private_atomic
+from warroom.paths import in_backup_folder, write_private_atomic
 from warroom.store import polls as repo
 from warroom.store.db import (
     LOCK_WAIT_OPTION,
@@ -254,6 +254,69 @@ def _refuse_no_sqlite_file(target: str | Path) -> None:
     if path.is_file() and path.stat().st_size == 0:
         raise NoStoreThere(
             f"this file is empty: no poll store in it yet; it was left as it is. {_MADE_BY}", where=str(path)
+        )
+
+
+WAL_HEADER_BYTES = 32
+"""A write-ahead log's own header: a log longer than this holds writes (frames)."""
+
+
+def _refuse_a_backup(target: str | Path, backup_dir: Path | None) -> None:
+    """A file in the backups folder (one of the automatic backups, given with --db by a tab completion in the data
+    folder) is not opened as a store in place: a verb that writes changed it, so it no longer held the store as it
+    was, and the store's next starts rotated it away with the work done in it, without a word; a backup of a new
+    store was even seeded with the demo races, and a reading verb marked it and took a backup of it."""
+    path = _sqlite_file_of(target)
+    if path is None or backup_dir is None or not in_backup_folder(path, backup_dir):
+        return
+    raise StoreError(
+        "this file is in warroom's backups folder, among its automatic backups, which are rotated away after five "
+        "more starts (with any work done in them) and must keep the store as it was: copy it out of the backups "
+        "folder and open the copy (--db COPY); nothing was opened or changed",
+        where=str(path),
+    )
+
+
+def _refuse_an_emptied_store(target: str | Path, backup_dir: Path | None) -> None:
+    """An empty store file that was a store is refused as damaged (the app offers its newest backup), both it and
+    its log left as they are. A new store's file is empty only until SQLite writes its first page, before any log
+    and before its first start's backup.
+
+    - With a write-ahead log holding writes beside it: the store was emptied (truncated in place under a running
+      app, or by a command), its last writes in the log. SQLite takes an empty file for a new database and wipes
+      the log when it first writes there: a verb that writes made a new store over those writes (and a reading
+      one said "no poll store in it yet").
+    - With automatic backups of it kept here: the app took the file for a new store and seeded the demo races into
+      it without a word, and every later start's backup rotated one of the user's own away (none left by the
+      fifth start). To start a new store there, its backups are moved away first, as for a store file gone."""
+    path = _sqlite_file_of(target)
+    if path is None:
+        return
+    wal = Path(f"{path}-wal")
+    try:
+        if not (path.is_file() and path.stat().st_size == 0):
+            return
+        logged = wal.stat().st_size if wal.is_file() else 0
+    except OSError:
+        return
+    if logged > WAL_HEADER_BYTES:
+        raise StoreError(
+            f"this store file is empty, but its write-ahead log beside it ({wal.name}, {logged:,} bytes) holds "
+            "writes: the file was emptied (by another program or a command), and SQLite would take it for a new "
+            f"store and wipe the log. Nothing was opened or changed: keep {wal.name} with the file, and work from "
+            "a backup",
+            where=str(path),
+            kind="corrupt",
+        )
+    backups = backups_of(path, backup_dir) if backup_dir is not None else []
+    if backups:
+        raise StoreError(
+            "this store file is empty, but it held a poll store when it was opened here before (its automatic "
+            "backups are kept): it was emptied by another program or a command. Nothing was opened or changed, so "
+            "as not to make a new store there; work from a backup (to start a new store at this path instead, "
+            f"move its backups away first: {backups[0].parent})",
+            where=str(path),
+            kind="corrupt",
         )
 
 
@@ -579,6 +642,8 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
         )
     _refuse_ignored_sqlite_options(target)
     _refuse_a_tilde_in_a_url(target)
+    _refuse_a_backup(target, backup_dir)
+    _refuse_an_emptied_store(target, backup_dir)
     if not create:
         _refuse_no_sqlite_file(target)
     _refuse_leftovers(target)
@@ -602,7 +667,7 @@ def open_store(target: str | Path, *, backup_dir: Path | None, seed: bool = True
             # the newest five are kept. This is what the app offers when the store is found damaged.
             try:
                 with translated(engine):
-                    backup = str(backup_sqlite(db_file, backup_dir, reason="open"))
+                    backup = str(backup_sqlite(db_file, backup_dir, reason="open", unless_same=True))
             except StoreError as exc:
                 if exc.kind == "corrupt":
                     raise  # the store itself is damaged: the caller offers a backup instead

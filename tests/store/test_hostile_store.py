@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOY
+from tests.conftest import TOY, make_poll
 from tests.store._held_lock import held_by_another
 from warroom.store import polls as repo
 from warroom.store.db import backup_sqlite, list_backups, make_engine, make_session_factory, upgrade
@@ -435,8 +435,11 @@ def test_a_store_elsewhere_with_the_same_name_keeps_its_backups_apart(tmp_path: 
         _store(db)
     sqlite3.connect(own).execute("UPDATE contest SET name = 'own'").connection.commit()
     own_backup = backup_sqlite(own, backups, reason="open")
-    for _ in range(6):
-        open_store(other, backup_dir=backups, seed=False).close()
+    for start in range(6):  # (work done in each: a start whose copy is the newest backup's keeps that one)
+        opened = open_store(other, backup_dir=backups, seed=False)
+        with opened.sessions.begin() as s:
+            repo.add_polls(s, 1, [make_poll(start + 2)])
+        opened.close()
     assert list_backups(backups, "polls") == [own_backup] == backups_of(own, backups)
     theirs = backups_of(other, backups)
     assert len(theirs) == 5 and own_backup not in theirs

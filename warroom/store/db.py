@@ -469,6 +469,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         read_only = is_read_only(engine)
         store_file = sqlite_path(engine)
         opened_as = _identity(store_file) if store_file is not None else None
+        written: list[bool] = [False]  # (whether the file has held SQLite's pages since: a new store's is empty)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -496,8 +497,16 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
             # fails at once with "busy" when another writer got there first (SQLite cannot wait safely then).
             immediate = conn.get_execution_options().get(_WRITE_LOCK, False)
             if opened_as is not None and store_file is not None:
-                _refuse_if_swapped(store_file, opened_as)
+                st = _refuse_if_swapped(store_file, opened_as, written)
                 _rescue_a_deleted_wal(conn, engine, store_file)
+                if not read_only:
+                    # Made read-only (chmod a-w) while open: the connections already open could still write, and
+                    # every write said saved. The user's decision holds from the next transaction (reads go on),
+                    # and writing is back once the file is writable again.
+                    made_read_only = user_made_read_only(store_file, st)
+                    if conn.info.get(_QUERY_ONLY, False) != made_read_only:
+                        conn.exec_driver_sql(f"PRAGMA query_only={int(made_read_only)}")
+                        conn.info[_QUERY_ONLY] = made_read_only
             # Each transaction sets its own wait (limit_lock_wait), so a pooled connection's next user never
             # inherits the window's short one.
             wait = int(conn.get_execution_options().get(_LOCK_WAIT, busy_timeout_ms))
@@ -506,6 +515,7 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
 
         _DISPLAY[engine] = redacted(target)
         return engine
+    _refuse_a_nul_in_a_server_url(url, target)
     connect_args: dict[str, Any] = {}
     libpq = backend == "postgresql" and url.get_driver_name() in ("psycopg", "psycopg2", "psycopg2cffi")
     if libpq and "connect_timeout" not in url.query:  # (drivers that take libpq's options)
@@ -535,6 +545,29 @@ def make_engine(target: str | Path, *, busy_timeout_ms: int = 10_000) -> Engine:
         ) from exc
     _DISPLAY[engine] = redacted(target)
     return engine
+
+
+def _refuse_a_nul_in_a_server_url(url: URL, target: str | Path) -> None:
+    """Refuse a server's URL with a NUL (`%00`) in any part. libpq reads its settings as one C string, cut at the
+    first NUL: `postgresql+psycopg://team@db.example:6543/war%00room` connected to the database `war` on this
+    computer's own server (port 5432, as whoever runs warroom: the user, password and port come after the
+    database and were dropped), `?host=/tmp%00x` to the server at /tmp; another store than the one named was
+    opened, or "could not be reached" named the wrong place."""
+    parts: list[tuple[str, object]] = [
+        ("user", url.username),
+        ("password", url.password),
+        ("host", url.host),
+        ("database", url.database),
+    ]
+    for key, value in url.query.items():
+        parts += [(key, v) for v in (value if isinstance(value, tuple) else (value,))]
+    bad = [name for name, value in parts if isinstance(value, str) and "\x00" in value]
+    if bad:
+        raise StoreError(
+            f"the store URL's {', '.join(dict.fromkeys(bad))} holds a NUL character (%00), which the database "
+            "driver would cut it at, connecting elsewhere than named; nothing was opened or changed",
+            where=redacted(target),
+        )
 
 
 def _wait_for_locks_at_most(engine: Engine) -> None:
@@ -676,14 +709,33 @@ def _rescue_a_deleted_wal(conn: Connection, engine: Engine, store_file: Path) ->
     )
 
 
-def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
-    """Refuse a transaction on a store whose file was deleted, moved or replaced since the engine opened it.
+_LEAST_PAGE = 512
+"""SQLite's smallest page: a store file that held its first page is never shorter."""
+_QUERY_ONLY = "warroom_query_only"
+"""A SQLite connection's info key: whether `PRAGMA query_only` is on (the store was made read-only while open)."""
+
+
+def _refuse_if_swapped(path: Path, opened_as: tuple[int, int], written: list[bool]) -> os.stat_result:
+    """Refuse a transaction on a store whose file was deleted, moved, replaced, emptied or cut short since the
+    engine opened it.
 
     The pool keeps connections open on the file it had: after a delete every write went to a file nobody can
     reach (gone at exit), and after a replacement some connections read and wrote the old file, new ones the
-    new file. A stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+    new file. A file truncated in place (`: > polls.sqlite3`, another program saving over it) keeps its name
+    and inode: every later write went into the write-ahead log alone and said saved, and the next start found
+    an empty file and made a new store over that log. A SQLite file is whole pages of 512 bytes or more, so one
+    that held a page (`written[0]`, set here) and is now shorter than a page was emptied or cut. (A file cut at
+    another length is not told from a teammate's write seen half done on a network share, and is left to SQLite.)
+    A stat per transaction (microseconds) keeps the app on the file the user chose, or says so.
+
+    Returns:
+        The file's stat, for the transaction's other checks.
     """
-    if _identity(path) != opened_as:
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is None or (st.st_dev, st.st_ino) != opened_as:
         raise StoreError(
             "the poll store file was deleted, moved or replaced while warroom was running, so nothing was saved "
             "and nothing more is read from it; put the file back, or restart warroom to open what is there now "
@@ -691,6 +743,18 @@ def _refuse_if_swapped(path: Path, opened_as: tuple[int, int]) -> None:
             where=str(path),
             kind="missing",
         )
+    if st.st_size >= _LEAST_PAGE:
+        written[0] = True
+    elif written[0]:
+        raise StoreError(
+            f"the poll store file was emptied or cut short ({st.st_size:,} bytes) while warroom was running, by "
+            "another program or a command, so nothing was saved and nothing more is read from it; its last changes "
+            "may still be in its write-ahead log beside it: keep that file, and restart warroom from the copy in "
+            "the backups folder taken at this start",
+            where=str(path),
+            kind="missing",
+        )
+    return st
 
 
 def display_target(engine: Engine) -> str:
@@ -840,16 +904,50 @@ def _backup_pattern(stem: str) -> re.Pattern[str]:
     return re.compile(re.escape(stem) + "-" + _STAMP + "-" + _REASON.pattern + r"(?:\.n(\d{1,64}))?\.sqlite3")
 
 
+LONG_NAMES = "long-names"
+"""The subfolder of a store's backup folder holding the backups of a store whose own name leaves no room for a
+backup's name: its backups are named after `long_name_key(stem)`, which no store's own backups are (they are never
+in this subfolder)."""
+_BEYOND_BACKUP_NAME = len(".") + len(".") + 12 + len(".partial") + len("-journal")
+"""Bytes a backup's name grows by in the longest name made from it: `.<name>.<12 hex>.partial-journal`, SQLite's
+journal beside the copy being written (backup_sqlite); `restored-<name>-wal.owner` (bootstrap.restored_copy) is
+shorter."""
+_KEY_PREFIX_BYTES = 48
+
+
+def long_name_key(stem: str) -> str:
+    """What the backups of a store named `stem` are named after when `stem` itself leaves no room: its start (at most
+    48 bytes, whole characters) and 16 hex digits of its SHA-256, so two long names that start alike differ."""
+    digest = hashlib.sha256(os.fsencode(stem)).hexdigest()[:16]
+    prefix = ""
+    for char in stem:
+        if len(os.fsencode(prefix + char)) > _KEY_PREFIX_BYTES:
+            break
+        prefix += char
+    return f"{prefix}~{digest}"
+
+
+def _backup_places(backup_dir: Path, stem: str) -> tuple[tuple[Path, str], tuple[Path, str]]:
+    """Where the backups of the store named `stem` may be, with the name each is made after: its own name in
+    `backup_dir`, and `long_name_key(stem)` in its `long-names` subfolder."""
+    return (backup_dir, stem), (backup_dir / LONG_NAMES, long_name_key(stem))
+
+
 def _sequence(pattern: re.Pattern[str], name: str) -> int:
     match = pattern.fullmatch(name)
     return int(match.group(1)) if match is not None and match.group(1) else 0
 
 
-def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT) -> Path:
+def backup_sqlite(
+    db_file: Path, backup_dir: Path, *, reason: str, keep: int = BACKUPS_KEPT, unless_same: bool = False
+) -> Path:
     """Copy a live SQLite store with SQLite's online backup API (consistent even mid-write) and rotate.
 
     Only this store's own backups (same stem, exactly) are rotated; a store whose name merely starts the same
-    (`polls` and `polls-team`) keeps its own five.
+    (`polls` and `polls-team`) keeps its own five. With `unless_same` (a start's backup), a copy byte for byte
+    the same as the newest backup is not kept and nothing is rotated away: that backup is returned. Every start
+    and every command backed up and rotated whether or not anything had changed, so five commands run to look into
+    a bad change left five copies of the store as it is now, the backup from before the change gone.
 
     Raises:
         ValueError: `reason` is not lower-case letters and digits with at most one hyphen.
@@ -857,26 +955,37 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
     if not _REASON.fullmatch(reason):
         raise ValueError(f"backup reason {reason!r}: lower-case letters and digits, at most one hyphen")
     db_file = as_on_disk(db_file)  # POLLS.sqlite3 on a case-insensitive disk is polls.sqlite3: its backups too
-    backup_dir = backup_folder(db_file, backup_dir)
+    folder = backup_folder(db_file, backup_dir)
     try:
-        make_private_folders(backup_dir)  # its parents too (`elsewhere`, a data folder deleted meanwhile)
+        make_private_folders(folder)  # its parents too (`elsewhere`, a data folder deleted meanwhile)
     except OSError as exc:
-        raise backup_folder_error(exc, backup_dir) from exc
+        raise backup_folder_error(exc, folder) from exc
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     # The order backups were written in is kept in their names, one more than any before: the clock can go back
     # (a dead battery, a wrong manual date, a restored virtual machine), and then the stamp of the backup written
     # last sorted below older ones, so recovery offered a days-old copy as the newest and rotation deleted the
     # fresh ones first.
-    pattern = _backup_pattern(db_file.stem)
-    sequence = 1 + max((_sequence(pattern, b.name) for b in list_backups(backup_dir, db_file.stem)), default=0)
-    target = backup_dir / f"{db_file.stem}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
+    sequence = 1 + max((_sequence_of(b, db_file.stem) for b in list_backups(folder, db_file.stem)), default=0)
+    # A store named so long that a backup's name (or the longest name made from it, _BEYOND_BACKUP_NAME) passes the
+    # file system's longest name is backed up under a shorter key in a subfolder: such a store (190 to 245 bytes)
+    # was never backed up, every start saying so, and a contest deleted from it had no copy taken.
+    name = f"{db_file.stem}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
+    place = folder
+    if len(os.fsencode(name)) + _BEYOND_BACKUP_NAME > _name_max(folder):
+        place = folder / LONG_NAMES
+        try:
+            make_private_folders(place)
+        except OSError as exc:
+            raise backup_folder_error(exc, place) from exc
+        name = f"{long_name_key(db_file.stem)}-{stamp}-{reason}.n{sequence:06d}.sqlite3"
+    target = place / name
     # Written under a temporary name and renamed when complete: recovery offers the newest backup, and a
     # half-written one (disk full, killed) must never be it. O_EXCL | O_NOFOLLOW: no planted file or link.
-    partial = backup_dir / f".{target.name}.{secrets.token_hex(6)}.partial"
+    partial = place / f".{target.name}.{secrets.token_hex(6)}.partial"
     try:
         fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
-        raise backup_folder_error(exc, backup_dir) from exc
+        raise backup_folder_error(exc, place) from exc
     os.close(fd)
     try:
         # as_uri() %-escapes '#', '?' and '%', which a bare "file:" + path would cut the name at.
@@ -890,6 +999,10 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
                 dst.close()
         finally:
             src.close()
+        newest = next(iter(list_backups(folder, db_file.stem)), None) if unless_same else None
+        if newest is not None and _same_bytes(partial, newest):
+            partial.unlink()
+            return newest
         os.replace(partial, target)
     except BaseException:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):
@@ -898,12 +1011,29 @@ def backup_sqlite(db_file: Path, backup_dir: Path, *, reason: str, keep: int = B
         raise
     # The one just made is kept whatever its stamp says: with the clock set back it sorts oldest, and was deleted
     # the moment it was made (no start backed up any more, nothing said).
-    others = [b for b in list_backups(backup_dir, db_file.stem) if b != target]
+    others = [b for b in list_backups(folder, db_file.stem) if b != target]
     for old in others[max(0, keep - 1) :]:
         with contextlib.suppress(OSError):
             old.unlink()
-    _clear_stale_partials(backup_dir)
+    _clear_stale_partials(place)
     return target
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether files `a` and `b` hold the same bytes (False when either cannot be read). Two copies of a store
+    nothing was written to since are the same bytes (SQLite's backup writes the pages as they are)."""
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as fa, b.open("rb") as fb:
+            while True:
+                chunk = fa.read(1 << 20)
+                if chunk != fb.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 STALE_PARTIAL_S = 3600.0
@@ -986,12 +1116,19 @@ def _same_file(a: Path, b: Path) -> bool:
 def list_backups(backup_dir: Path, stem: str = "polls") -> list[Path]:
     """Backups of the store whose file name (without `.sqlite3`) is exactly `stem`, the one written last first:
     by the sequence number each carries (backup_sqlite), then, for backups made before it was kept (which all
-    come before any numbered one), by their time stamp."""
-    if not backup_dir.is_dir():
-        return []
-    pattern = _backup_pattern(stem)
-    found = [p for p in backup_dir.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
-    return sorted(found, key=lambda p: (_sequence(pattern, p.name), p.name), reverse=True)
+    come before any numbered one), by their time stamp. A store whose name leaves no room for its backups' (a
+    long name) has them in `backup_dir/long-names`, named after its long_name_key: those are listed with them."""
+    found: list[Path] = []
+    for folder, key in _backup_places(backup_dir, stem):
+        if folder.is_dir():
+            pattern = _backup_pattern(key)
+            found += [p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
+    return sorted(found, key=lambda p: (_sequence_of(p, stem), p.name), reverse=True)
+
+
+def _sequence_of(backup: Path, stem: str) -> int:
+    """The sequence number of `backup`, one of the store `stem`'s (named after it or its long_name_key)."""
+    return max(_sequence(_backup_pattern(key), backup.name) for _folder, key in _backup_places(backup.parent, stem))
 
 
 def backup_problem(backup: Path) -> str | None:
