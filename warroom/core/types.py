@@ -486,6 +486,12 @@ class Contest:
                 out.append(f"candidate {clipped(c.name)!r}: needs a code")
             elif key in RESERVED_CODES or key.startswith("__"):
                 out.append(f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is reserved")
+            elif ">" in key or key.endswith("-"):
+                out.append(
+                    f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} holds a '>' or ends in '-', which a "
+                    "poll CSV's transfer columns (transfer:<from>><to>, or <from>-><to>) could not tell apart: "
+                    "choose a code without them"
+                )
             elif key in seen:
                 out.append(
                     f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is also {clipped(seen[key])!r}'s"
