@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from warroom.core.compilations import Compilation, contest_from_compilation
 from warroom.core.csvformat import parse_polls_csv, polls_to_csv
+from warroom.core.france import RoundResult
 from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Poll, TransferObservation
 
 
@@ -75,3 +77,25 @@ def test_the_arrow_form_still_reads() -> None:
     result = parse_polls_csv(text, contest)
     assert result.errors == []
     assert {(t.from_candidate, t.to_candidate) for t in result.polls[0].transfers} == {("d", "a"), ("d", EXHAUSTED)}
+
+
+def _from_compilation(*names: str) -> Contest:
+    votes = {n: 1000 - i for i, n in enumerate(names)}
+    first = RoundResult(1, date(2027, 4, 11), votes, 50_000, 10_000, 0)
+    comp = Compilation("nsppolls", (), results={1: first})
+    return contest_from_compilation(comp, "France 2027", election_date=date(2027, 4, 11))
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("Ann " + "a" * 39 + " Bee", "Bob Cee"),  # the surname's slug cut at 40 characters, just after a hyphen
+        ("Ann Smith", "B" * 39 + " Smith"),  # the full name of a clashing surname, likewise
+        ("Ann Smith", "Bo > Smith"),  # a full name with a '>'
+        ("Ann None", "Bob Other", "Cat Exhausted"),  # surnames that are the reserved codes
+    ],
+)
+def test_a_race_made_from_a_compilation_has_codes_it_can_store(names: tuple[str, ...]) -> None:
+    contest = _from_compilation(*names)
+    assert contest.problems() == []
+    assert [c.name for c in contest.candidates] == list(names)

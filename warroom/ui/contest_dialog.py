@@ -42,6 +42,7 @@ from warroom.core.types import (
     CONTEST_TEXT_LIMITS,
     NAME_LIMIT,
     NOTES_LIMIT,
+    RESERVED_CODES,
     Candidate,
     Contest,
     CountingSystem,
@@ -66,10 +67,11 @@ def code_for(name: str, taken: set[str]) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     words = re.findall(r"[a-z0-9]+", plain)
     base = words[-1] if words else "candidate"
-    if base == "other":
-        base = "other_candidate"
+    if base in RESERVED_CODES:  # "Ivy None" is no "none": the form shows no code the user could change
+        base = f"{base}_candidate"
+    folded = {t.casefold() for t in taken}  # Contest.problems compares codes case-folded ("SMITH" from a file)
     code, n = base, 2
-    while code in taken:
+    while code in folded:
         code, n = f"{base}{n}", n + 1
     return code
 
