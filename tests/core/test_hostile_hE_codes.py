@@ -10,7 +10,7 @@ import pytest
 from warroom.core.compilations import Compilation, contest_from_compilation
 from warroom.core.csvformat import parse_polls_csv, polls_to_csv
 from warroom.core.france import RoundResult
-from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Poll, TransferObservation
+from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, TransferObservation
 
 
 def _contest(*codes: str) -> Contest:
@@ -99,3 +99,31 @@ def test_a_race_made_from_a_compilation_has_codes_it_can_store(names: tuple[str,
     contest = _from_compilation(*names)
     assert contest.problems() == []
     assert [c.name for c in contest.candidates] == list(names)
+
+
+@pytest.mark.parametrize("code", ["other", "OTHER", "Other "])
+def test_a_party_coded_other_is_refused_naming_it(code: str) -> None:
+    # "party:other" is the grouped other parties of a poll (and of the store's figures): a party coded OTHER made
+    # the app's own export unreadable ("'OTHER' could be other (other) or Other Party (OTHER)") and its figures
+    # one with the others'.
+    contest = Contest(
+        "T",
+        date(2027, 5, 6),
+        CountingSystem.SV,
+        (Candidate("a", "Ann Alpha", "LAB"), Candidate("b", "Bob Beta", code)),
+        parties=(Party("LAB", "Labour"), Party(code, "Other Party")),
+    )
+    assert any(repr(code) in p and "reserved" in p for p in contest.problems()), contest.problems()
+
+
+def test_a_compilation_party_named_other_gets_a_code_it_can_store() -> None:
+    votes = {"Ann Smith": 1000, "Bob Jones": 900}
+    comp = Compilation(
+        "nsppolls",
+        (),
+        results={1: RoundResult(1, date(2027, 4, 11), votes, 50_000, 10_000, 0)},
+        parties={"Ann Smith": "Other", "Bob Jones": "Labour"},
+    )
+    contest = contest_from_compilation(comp, "France 2027", election_date=date(2027, 4, 11))
+    assert contest.problems() == []
+    assert contest.candidate("smith").party not in (None, "OTHER")

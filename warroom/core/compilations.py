@@ -313,7 +313,8 @@ def surname(name: str) -> str:
 def _party_code(party: str) -> str:
     """A party's code from its name, as candidate codes are made but upper case ("Les Républicains": "LES-REPUBLICAINS")."""
     slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(party).casefold())
-    return ("-".join(part for part in slug.split("-") if part)[:40] or "candidate").upper()
+    code = ("-".join(part for part in slug.split("-") if part)[:40] or "candidate").upper()
+    return "OTHER-PARTY" if code == "OTHER" else code  # "other" is the grouped other parties (Contest.problems)
 
 
 def candidate_code(name: str) -> str:

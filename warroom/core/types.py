@@ -548,6 +548,9 @@ class Contest:
             out.append(
                 f"parties: the party code {clipped(code)!r} appears twice (as it looks: case, spacing and letters)"
             )
+        for q in self.parties:  # "party:other" is the grouped other parties, in polls and in the store's figures
+            if q.code.strip().casefold() == "other":
+                out.append(f"party {clipped(q.name)!r}: the code {clipped(q.code)!r} is reserved (the other parties)")
         party_names = [lookalike_key(p.name) for p in self.parties]
         for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):
             out.append(f"parties: two parties are named {clipped(name)!r} (as it looks: case, spacing and letters)")
