@@ -127,3 +127,29 @@ def test_a_compilation_party_named_other_gets_a_code_it_can_store() -> None:
     contest = contest_from_compilation(comp, "France 2027", election_date=date(2027, 4, 11))
     assert contest.problems() == []
     assert contest.candidate("smith").party not in (None, "OTHER")
+
+
+@pytest.mark.parametrize("code", ["\u200b", "\u00ad\u200b", "other\u200b", "ｏｔｈｅｒ", "ехhausted", "Nоne"])
+def test_a_code_that_looks_empty_or_reserved_is_refused(code: str) -> None:
+    # A code of invisible characters only, or one drawn as a reserved code (a zero-width space after "other",
+    # fullwidth letters, a Cyrillic е or о): the first made the app's own export unreadable ("unknown candidate
+    # '\u200b'"), the second made every `first:other` column ambiguous.
+    problems = _contest(code, "c", "d").problems()
+    assert any("needs a code" in p or "reserved" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u00ad"])
+def test_a_name_of_invisible_characters_is_refused(name: str) -> None:
+    contest = Contest("T", date(2027, 5, 6), CountingSystem.SV, (Candidate("a", name), Candidate("b", "Bob Beta")))
+    assert any("needs a name" in p for p in contest.problems()), contest.problems()
+
+
+def test_a_party_code_drawn_as_other_is_refused() -> None:
+    contest = Contest(
+        "T",
+        date(2027, 5, 6),
+        CountingSystem.SV,
+        (Candidate("a", "Ann Alpha", "OTHER\u200b"), Candidate("b", "Bob Beta")),
+        parties=(Party("OTHER\u200b", "Other Party"),),
+    )
+    assert any("reserved" in p for p in contest.problems()), contest.problems()

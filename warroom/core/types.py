@@ -482,9 +482,9 @@ class Contest:
         looks: dict[str, Candidate] = {}
         for c in self.candidates:
             key = c.code.strip().casefold()
-            if not key:
+            if not lookalike_key(c.code):  # (a zero-width space alone is drawn as nothing)
                 out.append(f"candidate {clipped(c.name)!r}: needs a code")
-            elif key in RESERVED_CODES or key.startswith("__"):
+            elif key in RESERVED_CODES or lookalike_key(c.code) in RESERVED_CODES or key.startswith("__"):
                 out.append(f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is reserved")
             elif ">" in key or key.endswith("-"):
                 out.append(
@@ -504,7 +504,7 @@ class Contest:
                 )
             seen.setdefault(key, c.name)
             looks.setdefault(lookalike_key(c.code), c)
-            if not c.name.strip():
+            if not lookalike_key(c.name):
                 out.append(f"candidate {clipped(c.code)!r}: needs a name")
             if c.party is not None and c.party not in {p.code for p in self.parties}:
                 out.append(
@@ -549,7 +549,7 @@ class Contest:
                 f"parties: the party code {clipped(code)!r} appears twice (as it looks: case, spacing and letters)"
             )
         for q in self.parties:  # "party:other" is the grouped other parties, in polls and in the store's figures
-            if q.code.strip().casefold() == "other":
+            if lookalike_key(q.code) == "other":
                 out.append(f"party {clipped(q.name)!r}: the code {clipped(q.code)!r} is reserved (the other parties)")
         party_names = [lookalike_key(p.name) for p in self.parties]
         for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):
