@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -466,8 +466,15 @@ class Contest:
         polls (averages, leads, bands) is the same for both, as each of them goes by codes, dates and rules."""
         return _counting_basis(self) == _counting_basis(other)
 
-    def problems(self) -> list[str]:
-        """What is wrong with this contest as data (empty when it can be stored)."""
+    def problems(self, *, kept: Collection[str] = frozenset()) -> list[str]:
+        """What is wrong with this contest as data (empty when it can be stored).
+
+        Args:
+            kept: codes the stored race already has (an edit): the rules on a code's shape made since races were
+                first stored (no '>' and no trailing '-', none drawn as a reserved code or as nothing) are not
+                applied to them, so a race stored before them can still be edited; its codes cannot be changed
+                once polls use them.
+        """
         out: list[str] = []
         if not self.name.strip():
             out.append("name: a contest needs a name")
@@ -482,11 +489,12 @@ class Contest:
         looks: dict[str, Candidate] = {}
         for c in self.candidates:
             key = c.code.strip().casefold()
-            if not lookalike_key(c.code):  # (a zero-width space alone is drawn as nothing)
+            new = c.code not in kept
+            if not key or (new and not lookalike_key(c.code)):  # (a zero-width space alone is drawn as nothing)
                 out.append(f"candidate {clipped(c.name)!r}: needs a code")
-            elif key in RESERVED_CODES or lookalike_key(c.code) in RESERVED_CODES or key.startswith("__"):
+            elif key in RESERVED_CODES or (new and lookalike_key(c.code) in RESERVED_CODES) or key.startswith("__"):
                 out.append(f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is reserved")
-            elif ">" in key or key.endswith("-"):
+            elif new and (">" in key or key.endswith("-")):
                 out.append(
                     f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} holds a '>' or ends in '-', which a "
                     "poll CSV's transfer columns (transfer:<from>><to>, or <from>-><to>) could not tell apart: "
@@ -549,7 +557,7 @@ class Contest:
                 f"parties: the party code {clipped(code)!r} appears twice (as it looks: case, spacing and letters)"
             )
         for q in self.parties:  # "party:other" is the grouped other parties, in polls and in the store's figures
-            if lookalike_key(q.code) == "other":
+            if lookalike_key(q.code) == "other" and q.code not in kept:
                 out.append(f"party {clipped(q.name)!r}: the code {clipped(q.code)!r} is reserved (the other parties)")
         party_names = [lookalike_key(p.name) for p in self.parties]
         for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):

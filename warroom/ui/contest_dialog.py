@@ -390,7 +390,9 @@ class ContestDialog(QDialog):
         contest = self.contest()
         if contest.name.strip().casefold() in self._taken:
             out.append(f"name: another contest is already called {contest.name!r}")
-        out += contest.problems()
+        before = self._existing
+        # codes the race already has: the rules on a code's shape made since do not lock its edit (Contest.problems)
+        out += contest.problems(kept=before.candidate_codes + tuple(q.code for q in before.parties) if before else ())
         for box, field in ((self.election, "election_date"), (self.second, "second_round_date")):
             if box.typed_problem and (box is self.election or contest.system == CountingSystem.TWO_ROUND):
                 out.append(f"{field}: {box.typed_problem}")
