@@ -558,7 +558,9 @@ class Contest:
             )
         for q in self.parties:  # "party:other" is the grouped other parties, in polls and in the store's figures
             if lookalike_key(q.code) == "other" and q.code not in kept:
-                out.append(f"party {clipped(q.name)!r}: the code {clipped(q.code)!r} is reserved (the other parties)")
+                out.append(
+                    f"party {clipped(q.code)!r}: code: {clipped(q.code)!r} is reserved (the other parties' figure)"
+                )
         party_names = [lookalike_key(p.name) for p in self.parties]
         for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):
             out.append(f"parties: two parties are named {clipped(name)!r} (as it looks: case, spacing and letters)")
