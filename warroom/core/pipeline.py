@@ -460,7 +460,18 @@ def _baseline_and_defaults(
 ) -> tuple[Baseline, Scenario | None]:
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
     base, defaults = _baseline_and_defaults_of(choice, polls, contest, averages, priors)
-    return replace(base, majority=outright_majority(contest), majority_unapplied=unapplied_majority(contest)), defaults
+    # withdrawn candidates are never finalists (a finalist a poll's own pair made withdrawn is left a finalist)
+    withdrawn = frozenset(
+        c.code
+        for c in contest.candidates
+        if c.withdrawn and c.code in base.first_round and c.code not in (base.a, base.b)
+    )
+    return replace(
+        base,
+        majority=outright_majority(contest),
+        majority_unapplied=unapplied_majority(contest),
+        withdrawn=withdrawn,
+    ), defaults
 
 
 def _baseline_and_defaults_of(
@@ -719,6 +730,7 @@ def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection
         runoff_adjustment=baseline.runoff_adjustment,
         target_margin_sd=float(model.errors.margin_sd(days)),
         majority=baseline.majority,
+        ineligible=baseline.withdrawn,
     )
 
 
@@ -836,6 +848,7 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         | (
             ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
             | ({"majority_unapplied": baseline.majority_unapplied} if baseline.majority_unapplied else {})
+            | ({"withdrawn": sorted(baseline.withdrawn)} if baseline.withdrawn else {})  # records without: nobody
         )
     )
 
@@ -877,6 +890,9 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
         for key, value in (("as_of", as_of), ("polls_to", polls_to)):
             if value is not None and not isinstance(value, str):
                 raise ValueError(f"{key} must be a date (YYYY-MM-DD), not {value!r}")
+        withdrawn = data.get("withdrawn", [])
+        if not isinstance(withdrawn, list) or not all(isinstance(k, str) and k in first_round for k in withdrawn):
+            raise ValueError("withdrawn must list candidates of the first round")
         return Baseline(
             first_round=first_round,
             party_vi=party_vi,
@@ -891,6 +907,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             majority=json_number(data.get("majority", 50.0), "majority"),  # records without it went by 50 %
             majority_unapplied=texts["majority_unapplied"],
             polls_to=date.fromisoformat(polls_to) if polls_to else None,
+            withdrawn=frozenset(withdrawn),
         )
     except KeyError as exc:
         raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None
