@@ -59,3 +59,17 @@ def test_a_saved_baseline_keeps_who_had_withdrawn() -> None:
     # a record saved before (no such key) reads as nobody withdrawn, as it was evaluated then
     old = {k: v for k, v in baseline_to_dict(base).items() if k != "withdrawn"}
     assert baseline_from_dict(old, ANN_OUT) == dataclasses.replace(base, withdrawn=frozenset())
+
+
+def test_a_race_with_one_candidate_left_standing_projects_no_runoff_of_withdrawn_ones() -> None:
+    # Ann and Bob withdrawn, Cat alone standing: the runoff was Ann v Bob, "Toss-up (Alpha 59 %)" (the instant
+    # runoff said "fewer than two standing candidates"); now every system says so.
+    from warroom.core.pipeline import PipelineError
+
+    out = dataclasses.replace(
+        TOY, candidates=tuple(dataclasses.replace(c, withdrawn=c.code != "cat") for c in TOY.candidates)
+    )
+    polls = [make_poll(day, a=40.5, b=37.5, c=22.0) for day in range(1, 20, 3)]
+    with pytest.raises(PipelineError, match="fewer than two standing candidates"):
+        make_case(BaselineChoice(), polls, out, compute_averages(polls, out))
+    assert forecast_over_time(polls, out, _odds(), forecast_days(polls, forecast_last_day(polls, out))) == []

@@ -432,6 +432,15 @@ def make_baseline(
     return _baseline_and_defaults(choice, polls, contest, averages, priors)[0]
 
 
+def standing_problem(contest: Contest) -> str | None:
+    """Why a race has no runoff to project or forecast once candidates withdrew, None while two or more stand: the
+    one sentence the scenario, `warroom forecast` and Scenario > Forecast over time say. A runoff of two withdrawn
+    candidates was projected, and one of them given the race (instant runoff already said so)."""
+    if len(contest.standing) >= 2:
+        return None
+    return f"{contest.name}: fewer than two standing candidates (the others have withdrawn)"
+
+
 def outright_majority(contest: Contest) -> float:
     """The first-round share (% of valid votes) past which a baseline's leader is elected outright: the contest's
     own `[rules] majority` when it is a share of valid votes (a baseline's shares are), else the usual 50 % (a
@@ -459,6 +468,8 @@ def _baseline_and_defaults(
     priors: PriorSource | None,
 ) -> tuple[Baseline, Scenario | None]:
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
+    if (problem := standing_problem(contest)) is not None:
+        raise PipelineError(problem)
     base, defaults = _baseline_and_defaults_of(choice, polls, contest, averages, priors)
     # withdrawn candidates are never finalists (a finalist a poll's own pair made withdrawn is left a finalist)
     withdrawn = frozenset(
