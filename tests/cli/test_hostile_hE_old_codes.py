@@ -62,10 +62,8 @@ def old_store(tmp_path: Path) -> list[str]:
     return ["--data-dir", str(tmp_path / "state")]
 
 
-def test_the_store_edits_a_race_whose_codes_came_before_the_rules(tmp_path: Path) -> None:
-    paths = AppPaths.under(tmp_path)
-    paths.ensure()
-    opened = open_store(paths.database, backup_dir=paths.backup_dir, seed=False)
+def test_the_store_edits_a_race_whose_codes_came_before_the_rules(store_url: str, paths: AppPaths) -> None:
+    opened = open_store(store_url, backup_dir=paths.backup_dir, seed=False)
     try:
         with opened.sessions.begin() as s:
             cid = repo.add_contest(s, OLD)
