@@ -4,6 +4,7 @@ simulated odds, the forecast over time and the projection's words gave him the r
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -73,3 +74,18 @@ def test_a_race_with_one_candidate_left_standing_projects_no_runoff_of_withdrawn
     with pytest.raises(PipelineError, match="fewer than two standing candidates"):
         make_case(BaselineChoice(), polls, out, compute_averages(polls, out))
     assert forecast_over_time(polls, out, _odds(), forecast_days(polls, forecast_last_day(polls, out))) == []
+
+
+def test_a_one_poll_baseline_never_makes_a_withdrawn_candidate_a_finalist() -> None:
+    # A poll chosen as the baseline that lacks the average's pair took its own top two: Ann, withdrawn, was a
+    # finalist of a new baseline again.
+    from warroom.core.types import Candidate, Poll
+
+    four = dataclasses.replace(ANN_OUT, candidates=(*ANN_OUT.candidates, Candidate("dee", "Dee Grey", None, "#777777")))
+    polls = [make_poll(day, a=40.0, b=30.0, c=20.0) for day in range(1, 20, 3)]
+    lone = Poll(
+        "Lone", date(2024, 3, 25), date(2024, 3, 26), 800, {"ann": 45.0, "bob": 30.0, "dee": 15.0, "other": 10.0}, id=99
+    )
+    polls = [*(dataclasses.replace(p, id=i + 1) for i, p in enumerate(polls)), lone]
+    base, _ = make_case(BaselineChoice("poll", poll_id=99), polls, four, compute_averages(polls, four))
+    assert {base.a, base.b} == {"bob", "dee"} and base.withdrawn == frozenset({"ann"})

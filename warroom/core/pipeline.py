@@ -505,6 +505,8 @@ def _baseline_and_defaults_of(
             a, b = averages.a, averages.b
         else:
             ranked = sorted((k for k in poll.first_round if k != "other"), key=lambda k: -poll.first_round[k])
+            standing = [k for k in ranked if k in {c.code for c in contest.standing}]
+            ranked = standing if len(standing) >= 2 else ranked  # a withdrawn candidate is never a finalist
             if len(ranked) < 2:
                 raise PipelineError(f"{poll.pollster}'s poll needs first-round figures for two candidates")
             a, b = ranked[0], ranked[1]
