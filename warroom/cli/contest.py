@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -153,8 +153,13 @@ def _read_csv(path: Path) -> str:
 
 
 def _parse(path: Path) -> Any:
+    return _parse_text(path, _read(path))
+
+
+def _parse_text(path: Path, text: str, kept: Collection[str] = frozenset()) -> Any:
+    """The contest file `text` read from `path` (`kept`: the codes of the stored race it edits)."""
     try:
-        return parse_contest_file(_read(path))
+        return parse_contest_file(text, kept=kept)
     except ContestFileError as exc:
         lines = [
             (f"{path}:{p.line}: " if p.line else f"{path}: ") + (f"{p.key}: {p.message}" if p.key else p.message)
@@ -348,9 +353,11 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 def _edit(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.store import contests as store
 
-    parsed = _parse(args.source)
+    text = _read(args.source)  # (read before the store is opened for writing, as before)
     with _session(args, write=True, create=False) as session:
         contest = _find(session, args.name)
+        # the race's own codes: the rules on a code's shape made since do not lock its edit (Contest.problems)
+        parsed = _parse_text(args.source, text, contest.candidate_codes + tuple(q.code for q in contest.parties))
         try:
             updated = store.update_contest(
                 session, contest.id or 0, parsed.contest, replacing_result=parsed.result is not None

@@ -39,6 +39,7 @@ from warroom.core.pipeline import (
     polled_first_round,
     save_scenario,
     saved_name_in,
+    standing_problem,
 )
 from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
@@ -406,6 +407,8 @@ def forecast_report(store: OpenStore, contest: Contest, out: TextIO, table: Tabl
     polls = load_polls(store, contest)
     if not any(p.first_round for p in polls):
         raise ReportError(f"no polls with first-round figures in {contest.name}")
+    if (problem := standing_problem(contest)) is not None:
+        raise ReportError(problem)  # (an empty table had been printed)
     days = forecast_days(polls, forecast_last_day(polls, contest))
     points = forecast_over_time(polls, contest, odds_model(store, contest), days, load_priors(store, contest))
     note = forecast_after_polling_day(points[-1].day if points else None, contest)

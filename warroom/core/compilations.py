@@ -50,7 +50,18 @@ from warroom.core.france import (
     parse_official_results,
 )
 from warroom.core.infile import CsvRecords, open_regular
-from warroom.core.types import EXHAUSTED, Candidate, Contest, CountingSystem, Party, Poll, Rules, clipped, firm_key
+from warroom.core.types import (
+    EXHAUSTED,
+    RESERVED_CODES,
+    Candidate,
+    Contest,
+    CountingSystem,
+    Party,
+    Poll,
+    Rules,
+    clipped,
+    firm_key,
+)
 
 NSP_POLLS = "nsppolls_presidentielle.csv"
 NSP_REPORTS = "nsppolls_reports.csv"
@@ -299,11 +310,26 @@ def surname(name: str) -> str:
     return " ".join(words[1:]) if len(words) > 1 else name
 
 
+def _party_code(party: str) -> str:
+    """A party's code from its name, as candidate codes are made but upper case ("Les Républicains": "LES-REPUBLICAINS")."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(party).casefold())
+    code = ("-".join(part for part in slug.split("-") if part)[:40] or "candidate").upper()
+    return "OTHER-PARTY" if code == "OTHER" else code  # "other" is the grouped other parties (Contest.problems)
+
+
 def candidate_code(name: str) -> str:
     """A candidate code from a full name: the surname, lower case, unaccented ("Marine Le Pen" -> "le-pen",
     "Jean-Luc Mélenchon" -> "melenchon")."""
-    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(surname(name)).casefold())
-    return "-".join(part for part in slug.split("-") if part)[:40] or "candidate"
+    return _slug(surname(name))
+
+
+def _slug(text: str) -> str:
+    """A candidate code from `text`: its letters and digits, unaccented and lower case, joined by single hyphens;
+    at most 40 characters, cut where it ends in no hyphen (a code may not: Contest.problems); a reserved code
+    ("other", "none": a surname or a compilation's row) takes a suffix, as the contest form's codes do."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(text).casefold())
+    code = "-".join(part for part in slug.split("-") if part)[:40].rstrip("-") or "candidate"
+    return f"{code}-candidate" if code in RESERVED_CODES else code
 
 
 def campaign_candidates(
@@ -369,9 +395,9 @@ def contest_from_compilation(
     for n in names:
         code = candidate_code(n)
         if code in taken:
-            code = "-".join(_ascii(n).casefold().split())[:40]
+            code = _slug(n)
         while code in taken:
-            code = f"{code[:37]}-{len(taken)}"
+            code = f"{code[:37].rstrip('-')}-{len(taken)}"
         taken.add(code)
         codes[n] = code
     party_codes: dict[str, str] = {}
@@ -379,18 +405,21 @@ def contest_from_compilation(
     for n in names:
         party = compilation.parties.get(n, "").strip()
         if party and party not in party_codes:
-            code = candidate_code(f"x {party}")[:40].upper()
+            code = _party_code(party)
             while code in {p.code for p in parties}:
                 code = f"{code[:37]}{len(parties)}"
             party_codes[party] = code
             parties.append(Party(code, party[:120], PALETTE[len(parties) % len(PALETTE)]))
+    # Two candidates of one surname are each shown by the full name (Contest.__post_init__), as their codes are
+    # made from it: "Smith" for both was refused by Contest.problems, and the race could not be made.
+    surnames = [surname(n).strip().casefold() for n in names]
     candidates = tuple(
         Candidate(
             codes[n],
             n,
             party_codes.get(compilation.parties.get(n, "").strip()),
             PALETTE[i % len(PALETTE)],
-            short_name=surname(n),
+            short_name="" if surnames.count(surname(n).strip().casefold()) > 1 else surname(n),
         )
         for i, n in enumerate(names)
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -104,8 +104,9 @@ def parse_contest_toml(text: str) -> Contest:
     return parse_contest_file(text).contest
 
 
-def parse_contest_file(text: str) -> ContestFile:
-    """The contest and its optional [result] from a TOML contest file.
+def parse_contest_file(text: str, *, kept: Collection[str] = frozenset()) -> ContestFile:
+    """The contest and its optional [result] from a TOML contest file (`kept`: the codes of the stored race it
+    edits, as Contest.problems takes them).
 
     Raises:
         ContestFileError: every problem, each with its line and key.
@@ -122,10 +123,15 @@ def parse_contest_file(text: str) -> ContestFile:
         raise ContestFileError([FileProblem(line, "", f"TOML syntax: {message}")]) from None
     except RecursionError:  # tomllib recurses once per level of [ or {
         raise ContestFileError([FileProblem(None, "", "TOML nested too deeply to read (arrays or tables)")]) from None
-    return contest_from_dict(data, locate=_line_finder(text))
+    return contest_from_dict(data, locate=_line_finder(text), kept=kept)
 
 
-def contest_from_dict(data: Mapping[str, Any], *, locate: Callable[[Path_], int | None] | None = None) -> ContestFile:
+def contest_from_dict(
+    data: Mapping[str, Any],
+    *,
+    locate: Callable[[Path_], int | None] | None = None,
+    kept: Collection[str] = frozenset(),
+) -> ContestFile:
     """The contest (and result) in a dictionary shaped like a contest file (dates as dates or ISO text).
 
     Args:
@@ -135,7 +141,7 @@ def contest_from_dict(data: Mapping[str, Any], *, locate: Callable[[Path_], int 
     Raises:
         ContestFileError: every problem found.
     """
-    reader = _Reader(locate or (lambda _path: None))
+    reader = _Reader(locate or (lambda _path: None), kept=kept)
     return reader.read(data)
 
 
@@ -153,6 +159,7 @@ def _render(path: Path_) -> str:
 class _Reader:
     locate: Callable[[Path_], int | None]
     problems: list[FileProblem] = field(default_factory=list)
+    kept: Collection[str] = frozenset()  # the stored race's codes, for an edit (Contest.problems)
 
     def fail(self, path: Path_, message: str) -> None:
         self.problems.append(FileProblem(self.locate(path), _render(path), message))
@@ -376,7 +383,7 @@ class _Reader:
         ):
             for i, code in enumerate(table_codes):
                 tables.setdefault(f"{kind} {clipped(code)!r}", (kind, i))
-        for message in contest.problems():
+        for message in contest.problems(kept=self.kept):
             if (
                 "colour" in message
                 or "is not one of the contest's parties" in message

@@ -217,6 +217,26 @@ def candidate_spellings(contest: Contest) -> Spellings:
     return spellings([("other", "other", ()), *entries])
 
 
+def _transfer_meanings(rest: str, cands: Spellings) -> tuple[list[tuple[str, str]], str]:
+    """What a transfer column's `<from>><to>` (or `<from>-><to>`) can mean: every (from, to) pair of codes that
+    some '>' in it splits into, with why it names none (the first split's unknown name). A race stored before
+    codes were kept free of '>' and a trailing '-' (Contest.problems) can read two ways ("a->d" with codes "a-"
+    and "a"): the caller refuses that, never taking whichever split came first."""
+    meanings: list[tuple[str, str]] = []
+    why = ""
+    for at in (i for i, ch in enumerate(rest) if ch == ">"):
+        raw_src, dst = rest[:at].strip(), rest[at + 1 :].strip()
+        d_code = EXHAUSTED if dst.casefold() in ("exhausted", "none", "no second") else cands.get(dst)
+        for src in dict.fromkeys((raw_src.rstrip("-").strip(), raw_src)):  # "a->b" is the arrow form of "a>b"
+            s_code = cands.get(src)
+            if s_code is not None and d_code is not None:
+                if (s_code, d_code) not in meanings:
+                    meanings.append((s_code, d_code))
+            elif not why:
+                why = cands.unknown(src if s_code is None else dst)
+    return meanings, why
+
+
 def _resolver(names: Sequence[tuple[str, str]]) -> Spellings:
     """Map every accepted spelling (code, full name, surname; case-folded) to a code."""
     return spellings([(code, name, [name.split()[-1]] if name.split() else []) for code, name in names])
@@ -464,18 +484,19 @@ def parse_polls_csv(
             continue
         kind, rest = m.group(1).casefold(), m.group(2).strip()
         if kind == "transfer":
-            src, sep, dst = rest.partition(">")
-            src = src.rstrip("-").strip()
-            dst = dst.strip()
-            if not sep:
+            if ">" not in rest:
                 header_errors.append(LineError(1, name, "transfer columns are written transfer:<from>><to>"))
                 continue
-            s_code = cands.get(src)
-            d_code = EXHAUSTED if dst.casefold() in ("exhausted", "none", "no second") else cands.get(dst)
-            if s_code is None or d_code is None:
-                why = cands.unknown(src if s_code is None else dst)
+            meanings, why = _transfer_meanings(rest, cands)
+            if len(meanings) != 1:
+                if meanings:
+                    readings = " or ".join(
+                        f"{s!r} to {'exhausted' if d == EXHAUSTED else repr(d)}" for s, d in meanings
+                    )
+                    why = f"could mean {readings} (a code or name holding '>' or ending in '-'): rename that code in the race"
                 header_errors.append(LineError(1, name, f"{why} in {rest!r}"))
                 continue
+            s_code, d_code = meanings[0]
             if claim(col, (kind, s_code, d_code)):
                 figure_cols[col] = (kind, s_code, d_code)
         else:

@@ -1197,7 +1197,8 @@ def with_published_rows(scenario: IrvScenario, observed: Sequence[TransferObserv
     * figures that name EXHAUSTED, or sum to 97 or more (rounding): rescaled to 100, anyone unnamed 0;
     * otherwise the named figures stand and the rest of the row, 100 minus their sum, is spread over what
       was not named (the other candidates and exhaustion) in proportion to the scenario's own row there
-      (the prior), or by first-round share if that row has nothing there.
+      (the prior), or by first-round share if that row has nothing there, or to exhaustion when no unnamed
+      candidate has a share (every other candidate named: the rest gave no next preference).
 
     A publication naming someone outside the scenario, the candidate themselves, or figures outside 0-100
     (or summing past 100 by more than rounding) is passed over for the one before it.
@@ -1250,7 +1251,11 @@ def _published_row(scenario: IrvScenario, i: int, published: Mapping[str, float]
         weights = np.where(free[:n], scenario.first_round, 0.0)
         weights = np.append(weights, 0.0)
         if not weights.sum() > 0:
-            return None
+            # No unnamed candidate with votes: the rest have no next preference and exhaust ("of Cat's voters,
+            # 35 % Ann, 35 % Bob" in a race of three). The publication was passed over, the polls left unread.
+            if not free[n]:
+                return None
+            weights[n] = 1.0
     return row + (100.0 - total) * weights / weights.sum()
 
 

@@ -432,6 +432,15 @@ def make_baseline(
     return _baseline_and_defaults(choice, polls, contest, averages, priors)[0]
 
 
+def standing_problem(contest: Contest) -> str | None:
+    """Why a race has no runoff to project or forecast once candidates withdrew, None while two or more stand: the
+    one sentence the scenario, `warroom forecast` and Scenario > Forecast over time say. A runoff of two withdrawn
+    candidates was projected, and one of them given the race (instant runoff already said so)."""
+    if len(contest.standing) >= 2:
+        return None
+    return f"{contest.name}: fewer than two standing candidates (the others have withdrawn)"
+
+
 def outright_majority(contest: Contest) -> float:
     """The first-round share (% of valid votes) past which a baseline's leader is elected outright: the contest's
     own `[rules] majority` when it is a share of valid votes (a baseline's shares are), else the usual 50 % (a
@@ -459,8 +468,21 @@ def _baseline_and_defaults(
     priors: PriorSource | None,
 ) -> tuple[Baseline, Scenario | None]:
     """make_baseline, with the default_scenario it made on the way (None: it needed none)."""
+    if (problem := standing_problem(contest)) is not None:
+        raise PipelineError(problem)
     base, defaults = _baseline_and_defaults_of(choice, polls, contest, averages, priors)
-    return replace(base, majority=outright_majority(contest), majority_unapplied=unapplied_majority(contest)), defaults
+    # withdrawn candidates are never finalists (a finalist a poll's own pair made withdrawn is left a finalist)
+    withdrawn = frozenset(
+        c.code
+        for c in contest.candidates
+        if c.withdrawn and c.code in base.first_round and c.code not in (base.a, base.b)
+    )
+    return replace(
+        base,
+        majority=outright_majority(contest),
+        majority_unapplied=unapplied_majority(contest),
+        withdrawn=withdrawn,
+    ), defaults
 
 
 def _baseline_and_defaults_of(
@@ -483,6 +505,8 @@ def _baseline_and_defaults_of(
             a, b = averages.a, averages.b
         else:
             ranked = sorted((k for k in poll.first_round if k != "other"), key=lambda k: -poll.first_round[k])
+            standing = [k for k in ranked if k in {c.code for c in contest.standing}]
+            ranked = standing if len(standing) >= 2 else ranked  # a withdrawn candidate is never a finalist
             if len(ranked) < 2:
                 raise PipelineError(f"{poll.pollster}'s poll needs first-round figures for two candidates")
             a, b = ranked[0], ranked[1]
@@ -719,6 +743,7 @@ def simulate_odds(baseline: Baseline, scenario: Scenario, projection: Projection
         runoff_adjustment=baseline.runoff_adjustment,
         target_margin_sd=float(model.errors.margin_sd(days)),
         majority=baseline.majority,
+        ineligible=baseline.withdrawn,
     )
 
 
@@ -836,6 +861,7 @@ def baseline_to_dict(baseline: Baseline) -> dict[str, Any]:
         | (
             ({"majority": baseline.majority} if baseline.majority != 50.0 else {})  # kept only where not the usual
             | ({"majority_unapplied": baseline.majority_unapplied} if baseline.majority_unapplied else {})
+            | ({"withdrawn": sorted(baseline.withdrawn)} if baseline.withdrawn else {})  # records without: nobody
         )
     )
 
@@ -877,6 +903,9 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
         for key, value in (("as_of", as_of), ("polls_to", polls_to)):
             if value is not None and not isinstance(value, str):
                 raise ValueError(f"{key} must be a date (YYYY-MM-DD), not {value!r}")
+        withdrawn = data.get("withdrawn", [])
+        if not isinstance(withdrawn, list) or not all(isinstance(k, str) and k in first_round for k in withdrawn):
+            raise ValueError("withdrawn must list candidates of the first round")
         return Baseline(
             first_round=first_round,
             party_vi=party_vi,
@@ -891,6 +920,7 @@ def baseline_from_dict(data: Mapping[str, Any], contest: Contest) -> Baseline:
             majority=json_number(data.get("majority", 50.0), "majority"),  # records without it went by 50 %
             majority_unapplied=texts["majority_unapplied"],
             polls_to=date.fromisoformat(polls_to) if polls_to else None,
+            withdrawn=frozenset(withdrawn),
         )
     except KeyError as exc:
         raise PipelineError(f"saved baseline is invalid: it has no {exc}") from None

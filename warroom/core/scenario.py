@@ -151,6 +151,10 @@ class Baseline:
             average read on a later day): the forecast's distance to polling day counts from it
             (core.pipeline.OddsModel.days_before), since a poll months old is no surer for being read today.
             None: `as_of` is that day.
+        withdrawn: candidates of the first round who have withdrawn (core.types.Candidate.withdrawn), never the
+            finalists: their share stays and their voters transfer, but they are never elected outright, never
+            a runoff pair the count would hold instead (the projection's notes), and never a finalist or the
+            winner of a simulated race (core.forecast.simulate_runoff's `ineligible`).
     """
 
     first_round: Mapping[str, float]
@@ -166,8 +170,11 @@ class Baseline:
     majority: float = 50.0
     majority_unapplied: str = ""
     polls_to: date | None = None
+    withdrawn: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if self.a in self.withdrawn or self.b in self.withdrawn:
+            raise ValueError(f"the finalists {self.a!r} and {self.b!r} cannot be withdrawn candidates")
         if not 0.0 < self.majority < 100.0:  # `not` so NaN is refused too
             raise ValueError(f"majority must lie strictly between 0 and 100 %, got {self.majority}")
         if self.a not in self.first_round or self.b not in self.first_round:
@@ -678,7 +685,9 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
     )
     margin = runoff.margin
     # Level leaders: the count's tie rule, on the names it counts by (never the codes)
-    leader = max(shares, key=lambda k: placing(shares[k], baseline.names.get(k, k)))
+    # (a withdrawn candidate is never elected: his share stays, his voters transfer; Baseline.withdrawn)
+    electable = [k for k in shares if k not in baseline.withdrawn]
+    leader = max(electable, key=lambda k: placing(shares[k], baseline.names.get(k, k)))
     outright = leader if shares[leader] > baseline.majority else None
     sigma = margin_sigma(baseline, scenario, runoff, shares, error)
     # Even after a projected first-round majority the count is uncertain, so P(B wins) always comes from the
@@ -702,13 +711,14 @@ def project(baseline: Baseline, scenario: Scenario, *, error: ErrorModel = DEFAU
         situation = f"Gap not closed: {name_a} still ahead in the runoff by {_points(margin)}"
         gap_closed = False
     trailing = min((a, b), key=lambda k: shares[k])
+    contenders = [k for k in baseline.eliminated if k not in baseline.withdrawn]
     notes = tuple(
         f"{baseline.name(k)} ({shares[k]:.1f} %) passes {baseline.name(trailing)} ({shares[trailing]:.1f} %) in the "
         "first round, so the real runoff pair would differ"
-        for k in baseline.eliminated
+        for k in contenders
         if shares[k] >= shares[trailing] + TIE_POINTS
     )
-    level = [k for k in baseline.eliminated if abs(shares[k] - shares[trailing]) < TIE_POINTS]
+    level = [k for k in contenders if abs(shares[k] - shares[trailing]) < TIE_POINTS]
     if level:
         # A runoff of two cannot hold a third finalist: said, not modelled (core.count keeps them all under SV).
         place = "first" if abs(shares[a] - shares[b]) < TIE_POINTS else "second"

@@ -289,12 +289,19 @@ def question_text(view: TwoRoundView, name: Mapping[str, str] | None = None) -> 
     words = {"a": f"vote {n(p.a)}", "b": f"vote {n(p.b)}", "blank_null": "vote blank or null", "abstain": "abstain"}
     whose = f"{n(view.electorate)}'s voters" if view.electorate not in (ABSTAINERS, BLANK_NULL) else n(view.electorate)
     out, cannot = [], []
+    split = view.scenario.splits.get(view.electorate)
     for d, be in view.break_evens.items():
-        if be is None or not be.reachable:
+        side = "over" if be is not None and be.above_wins == trailing else "under"
+        # under 0 % or over 100 % of an electorate is out of reach, the edges too ("under -0.0 %" was printed)
+        edge = be is not None and (round(be.share, 1) <= 0.0 if side == "under" else round(be.share, 1) >= 100.0)
+        if be is None or not be.reachable or edge:
             cannot.append(words[d])
             continue
-        side = "over" if be.above_wins == trailing else "under"
-        out.append(f"{n(trailing)} wins if {side} {be.share:.1f} % of {whose} {words[d]} (now {be.current:.1f} %)")
+        now = f"now {be.current:.1f} %"
+        as_set = split.parts[DESTINATIONS.index(d)] if split is not None else be.current
+        if f"{as_set:.1f}" != f"{be.current:.1f}":  # a lever moves it: the split's own figure is shown too
+            now += f" with the levers as set, {as_set:.1f} % in the split"
+        out.append(f"{n(trailing)} wins if {side} {be.share + 0.0:.1f} % of {whose} {words[d]} ({now})")
     if cannot:
         out.append(f"However many of them {' or '.join(cannot)}, that alone does not turn it.")
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -466,8 +466,15 @@ class Contest:
         polls (averages, leads, bands) is the same for both, as each of them goes by codes, dates and rules."""
         return _counting_basis(self) == _counting_basis(other)
 
-    def problems(self) -> list[str]:
-        """What is wrong with this contest as data (empty when it can be stored)."""
+    def problems(self, *, kept: Collection[str] = frozenset()) -> list[str]:
+        """What is wrong with this contest as data (empty when it can be stored).
+
+        Args:
+            kept: codes the stored race already has (an edit): the rules on a code's shape made since races were
+                first stored (no '>' and no trailing '-', none drawn as a reserved code or as nothing) are not
+                applied to them, so a race stored before them can still be edited; its codes cannot be changed
+                once polls use them.
+        """
         out: list[str] = []
         if not self.name.strip():
             out.append("name: a contest needs a name")
@@ -482,10 +489,17 @@ class Contest:
         looks: dict[str, Candidate] = {}
         for c in self.candidates:
             key = c.code.strip().casefold()
-            if not key:
+            new = c.code not in kept
+            if not key or (new and not lookalike_key(c.code)):  # (a zero-width space alone is drawn as nothing)
                 out.append(f"candidate {clipped(c.name)!r}: needs a code")
-            elif key in RESERVED_CODES or key.startswith("__"):
+            elif key in RESERVED_CODES or (new and lookalike_key(c.code) in RESERVED_CODES) or key.startswith("__"):
                 out.append(f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is reserved")
+            elif new and (">" in key or key.endswith("-")):
+                out.append(
+                    f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} holds a '>' or ends in '-', which a "
+                    "poll CSV's transfer columns (transfer:<from>><to>, or <from>-><to>) could not tell apart: "
+                    "choose a code without them"
+                )
             elif key in seen:
                 out.append(
                     f"candidate {clipped(c.name)!r}: the code {clipped(c.code)!r} is also {clipped(seen[key])!r}'s"
@@ -498,7 +512,7 @@ class Contest:
                 )
             seen.setdefault(key, c.name)
             looks.setdefault(lookalike_key(c.code), c)
-            if not c.name.strip():
+            if not lookalike_key(c.name):
                 out.append(f"candidate {clipped(c.code)!r}: needs a name")
             if c.party is not None and c.party not in {p.code for p in self.parties}:
                 out.append(
@@ -542,6 +556,11 @@ class Contest:
             out.append(
                 f"parties: the party code {clipped(code)!r} appears twice (as it looks: case, spacing and letters)"
             )
+        for q in self.parties:  # "party:other" is the grouped other parties, in polls and in the store's figures
+            if lookalike_key(q.code) == "other" and q.code not in kept:
+                out.append(
+                    f"party {clipped(q.code)!r}: code: {clipped(q.code)!r} is reserved (the other parties' figure)"
+                )
         party_names = [lookalike_key(p.name) for p in self.parties]
         for name in sorted({n for n in party_names if n and party_names.count(n) > 1}):
             out.append(f"parties: two parties are named {clipped(name)!r} (as it looks: case, spacing and letters)")

@@ -51,6 +51,7 @@ from warroom.core.pipeline import (
     reconcile,
     save_scenario,
     saved_name_in,
+    standing_problem,
 )
 from warroom.core.runoff import Split
 from warroom.core.scenario import Baseline, Destination, DragSource, Projection, Scenario
@@ -654,8 +655,9 @@ class ScenarioController(QObject):
         contest = self.contest
         if contest is None or self.read_only:
             return
-        if self.averages is None and self.choice.mode in ("average", "as_of"):
-            if not any(p.party_vi for p in self.polls):
+        standing = standing_problem(contest)  # (every baseline fails the same way: no case to keep on screen)
+        if standing is not None or (self.averages is None and self.choice.mode in ("average", "as_of")):
+            if standing is not None or not any(p.party_vi for p in self.polls):
                 # Nothing to build a case from: the last case (from polls since deleted, or from the race open
                 # before) must not stay on screen as this race's answer (its verdict and chance stayed in the
                 # panel, meeting mode and the briefing while `warroom scenario` said there were no polls).
@@ -663,7 +665,7 @@ class ScenarioController(QObject):
                 self._pending.stop()
                 self._ready_view = None
                 self.baseline, self.view = None, None
-                self.cleared = no_case_reason(contest)
+                self.cleared = standing or no_case_reason(contest)
                 self.case_cleared.emit(self.cleared)
                 return
             # No poll of the race has first-round figures yet (most new combined authorities): start from

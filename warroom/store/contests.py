@@ -130,8 +130,9 @@ def poll_count(session: Session, contest_id: int) -> int:
 # --- checks -----------------------------------------------------------------------------------------------------
 
 
-def _check(session: Session, contest: Contest, *, exclude: int | None) -> None:
-    problems = list(contest.problems())  # lengths too: the store's column sizes are core's limits (CODE_LIMIT, ...)
+def _check(session: Session, contest: Contest, *, exclude: int | None, kept: Collection[str] = frozenset()) -> None:
+    # lengths too: the store's column sizes are core's limits (CODE_LIMIT, ...); `kept`: the stored race's codes
+    problems = list(contest.problems(kept=kept))
     for p in contest.parties:
         if not p.code.strip():
             problems.append(f"party {clipped(p.name)!r}: needs a code")
@@ -212,7 +213,7 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
     row = session.get(ContestRow, contest_id, options=[selectinload(ContestRow.candidates)])
     if row is None:
         raise ContestError(f"contest #{contest_id} no longer exists (deleted elsewhere?)")
-    _check(session, contest, exclude=contest_id)
+    _check(session, contest, exclude=contest_id, kept={c.code for c in row.candidates} | {q.code for q in row.parties})
     new_codes = {c.code for c in contest.candidates}
     gone = [c for c in row.candidates if c.code not in new_codes]
     used = _uses(session, contest_id, [c.code for c in gone], ("first", "second"))

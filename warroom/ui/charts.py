@@ -79,6 +79,11 @@ _SYMBOL_NAMES = np.array(SYMBOLS, dtype=object)
 100,000 of those is ten times cheaper than the same on strings, which the scatter item gets for the visible
 points only."""
 LEAD_CHARTS = ("lead1", "lead2")
+LEAD_LABEL = {"lead1": "__lead1", "lead2": "__lead2"}
+"""Each lead chart's key among the end labels, apart from the candidates' codes: a candidate coded "lead1" (codes
+beginning "__" are reserved, core.types.Contest.problems) lost his first-round label to the lead chart's, whose
+label was then placed among the candidates'."""
+LEAD_CHART_OF = {label: chart for chart, label in LEAD_LABEL.items()}
 BULK_POINTS = 64
 """Polls added or edited at once (an import) past which show_polls leaves their points to show_data: putting
 10,000 in one by one in Python cost 0.4 s on the GUI thread at 100,000 polls."""
@@ -2235,7 +2240,9 @@ class ChartPanel(QWidget):
         # made.
         spare = list(self._first.values())
         spare_labels = [label for key, label in self._end_labels.items() if key in self._first]
-        lead_labels = {key: self._end_labels[key] for key in LEAD_CHARTS if key in self._end_labels}
+        lead_labels = {
+            key: self._end_labels[LEAD_LABEL[key]] for key in LEAD_CHARTS if LEAD_LABEL[key] in self._end_labels
+        }
         for series in spare[len(contest.candidates) :]:
             series.detach()
         for label in spare_labels[len(contest.candidates) :]:
@@ -2271,7 +2278,7 @@ class ChartPanel(QWidget):
             self._first[cand.code] = series
             self._end_labels[cand.code] = label
         for key in LEAD_CHARTS:
-            self._end_labels[key] = lead_labels.get(key) or self._end_label(self.plots[key], None)
+            self._end_labels[LEAD_LABEL[key]] = lead_labels.get(key) or self._end_label(self.plots[key], None)
         for label in self._end_labels.values():
             label.setVisible(False)
             if label.toolTip():
@@ -3224,7 +3231,7 @@ class ChartPanel(QWidget):
         self._lead2_implied.set_average(None)
         if self.plots["lead2"].titleLabel.text != title:
             self.plots["lead2"].setTitle(title)
-        self._update_end_labels(defer=True, keys=("lead2",))
+        self._update_end_labels(defer=True, keys=(LEAD_LABEL["lead2"],))
 
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
@@ -3266,7 +3273,7 @@ class ChartPanel(QWidget):
         if self.plots["lead1"].titleLabel.text != title:
             self.plots["lead1"].setTitle(title)
         # (another pair over the same list: the first-round chart's lines, and so their labels, are as they were)
-        self._update_end_labels(defer=True, keys=("lead1",) if same_first else None)
+        self._update_end_labels(defer=True, keys=(LEAD_LABEL["lead1"],) if same_first else None)
         if self.range_mode == "final":
             self.show_final_weeks()
 
@@ -3552,12 +3559,16 @@ class ChartPanel(QWidget):
 
     def end_label_text(self, key: str) -> str:
         """The value written at the end of a line: candidate code, 'lead1' or 'lead2' ('' when hidden)."""
-        label = self._end_labels.get(key)
+        label = self._end_labels.get(self._label_key(key))
         return label.toPlainText() if label is not None and label.isVisible() else ""
 
     def end_label(self, key: str) -> pg.TextItem | None:
         """The text item written at the end of a line (see end_label_text), for tests and exports."""
-        return self._end_labels.get(key)
+        return self._end_labels.get(self._label_key(key))
+
+    def _label_key(self, key: str) -> str:
+        """An end label's key for a candidate code (first) or 'lead1'/'lead2' (LEAD_LABEL)."""
+        return key if key in self._first else LEAD_LABEL.get(key, key)
 
     def single_chart(self, key: str, width: int, height: int) -> ChartPanel:
         """A new panel showing only chart `key` at width x height, with this panel's data, theme and dates:
@@ -3677,7 +3688,8 @@ class ChartPanel(QWidget):
                 shown = sorted((k for k in ends if k in self._first and k in wanted), key=lambda k: -ends[k][1])
                 figures = ", ".join(f"{wanted[k][0]} {wanted[k][1]}" for k in shown)
             else:
-                figures = wanted[key][1] if key in ends and key in wanted else ""
+                own = LEAD_LABEL.get(key, key)
+                figures = wanted[own][1] if own in ends and own in wanted else ""
             lines.append(f"{title}; latest: {figures}" if figures else title)
         described = "\n".join(lines)
         if described != self._layout_widget.accessibleDescription():
@@ -3812,18 +3824,23 @@ class ChartPanel(QWidget):
         for key, label in self._end_labels.items():
             if keys is not None and key not in keys:
                 continue
-            if key == "lead1":
-                x, y = self.curve_data("lead1") if self._lead1 else (np.empty(0), np.empty(0))
-            elif key == "lead2":
-                x, y = self.curve_data("lead2") if self._lead2_observed else (np.empty(0), np.empty(0))
+            if key == LEAD_LABEL["lead1"]:
+                x, y = (self._lead1.x, self._lead1.mean) if self._lead1 else (np.empty(0), np.empty(0))
+            elif key == LEAD_LABEL["lead2"]:
+                x, y = (
+                    (self._lead2_observed.x, self._lead2_observed.mean)
+                    if self._lead2_observed
+                    else (np.empty(0), np.empty(0))
+                )
             else:
-                x, y = self.curve_data(key) if key in self._first else (np.empty(0), np.empty(0))
+                first = self._first.get(key)  # (by code: a candidate may be coded "lead1", LEAD_LABEL)
+                x, y = (first.x, first.mean) if first is not None else (np.empty(0), np.empty(0))
             if len(x) == 0 or not np.isfinite(y[-1]):
                 first_moved = first_moved or (key in self._first and key in before)
                 label.setVisible(False)
                 continue
             value = float(y[-1])
-            if key in LEAD_CHARTS:
+            if key in LEAD_CHART_OF:
                 wanted: tuple[str, str] = ("", f"{signed_points(value)}")
             else:
                 whole = contest.candidate(key).display if key != "other" else "Others"
@@ -3859,7 +3876,7 @@ class ChartPanel(QWidget):
             if hi <= lo:
                 continue
             # keep clear of the lead's end label and of the zero line (which would strike the text through)
-            end = self._end_values.get(key)
+            end = self._end_values.get(LEAD_LABEL.get(key, key))
             marks = [(0.0 - lo) / (hi - lo)] + ([(end[1] - lo) / (hi - lo)] if end is not None else [])
             top = min(abs(0.9 - m) for m in marks) >= min(abs(0.1 - m) for m in marks)
             anchor = (0, 0) if top else (0, 1)  # text hanging below the top, or standing on the bottom
@@ -3954,7 +3971,7 @@ class ChartPanel(QWidget):
 
     def _end_room(self, key: str, label: pg.TextItem) -> float | None:
         """Pixels from where `key`'s line ends to its chart's right edge; None before the chart is laid out."""
-        plot = self.plots["first"] if key in self._first else self.plots.get(key)
+        plot = self.plots["first"] if key in self._first else self.plots.get(LEAD_CHART_OF.get(key, key))
         end = self._end_values.get(key)
         if plot is None or end is None:
             return None

@@ -42,6 +42,7 @@ from warroom.core.types import (
     CONTEST_TEXT_LIMITS,
     NAME_LIMIT,
     NOTES_LIMIT,
+    RESERVED_CODES,
     Candidate,
     Contest,
     CountingSystem,
@@ -66,10 +67,11 @@ def code_for(name: str, taken: set[str]) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
     words = re.findall(r"[a-z0-9]+", plain)
     base = words[-1] if words else "candidate"
-    if base == "other":
-        base = "other_candidate"
+    if base in RESERVED_CODES:  # "Ivy None" is no "none": the form shows no code the user could change
+        base = f"{base}_candidate"
+    folded = {t.casefold() for t in taken}  # Contest.problems compares codes case-folded ("SMITH" from a file)
     code, n = base, 2
-    while code in taken:
+    while code in folded:
         code, n = f"{base}{n}", n + 1
     return code
 
@@ -388,7 +390,9 @@ class ContestDialog(QDialog):
         contest = self.contest()
         if contest.name.strip().casefold() in self._taken:
             out.append(f"name: another contest is already called {contest.name!r}")
-        out += contest.problems()
+        before = self._existing
+        # codes the race already has: the rules on a code's shape made since do not lock its edit (Contest.problems)
+        out += contest.problems(kept=before.candidate_codes + tuple(q.code for q in before.parties) if before else ())
         for box, field in ((self.election, "election_date"), (self.second, "second_round_date")):
             if box.typed_problem and (box is self.election or contest.system == CountingSystem.TWO_ROUND):
                 out.append(f"{field}: {box.typed_problem}")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from warroom.core.colour import readable
 from warroom.core.forecast import chance_text, signed_points
-from warroom.core.pipeline import ForecastPoint, forecast_after_polling_day, forecast_contenders
+from warroom.core.pipeline import ForecastPoint, forecast_after_polling_day, forecast_contenders, standing_problem
 from warroom.core.types import Contest
 from warroom.ui.charts import LIGHT, Theme, ink_plot, use_fitted_title
 from warroom.ui.qt_utils import as_html, plain_label
@@ -83,7 +83,12 @@ class ForecastDialog(QDialog):
             legend.setLabelTextColor(theme.foreground)
         self.resize(900, 640)
         if not points:
-            self.summary.setText("No polls with first-round figures yet: nothing to forecast.")
+            standing = standing_problem(contest) if contest is not None else None
+            self.summary.setText(
+                f"{standing}: nothing to forecast."
+                if standing
+                else "No polls with first-round figures yet: nothing to forecast."
+            )
             return
         last = points[-1]
         x = _epoch([p.day for p in points])
