@@ -1286,6 +1286,20 @@ def default_case_on(
         return None
 
 
+def _latest_case(
+    polls: Sequence[Poll], contest: Contest, priors: PriorSource | None = None
+) -> tuple[Baseline, Scenario] | None:
+    """The case the panel shows by default (the latest poll average as the baseline, the default transfers and
+    levers at zero); None when there is no usable average."""
+    averages = compute_averages(polls, contest, priors=priors)
+    if averages is None:
+        return None
+    try:
+        return make_case(BaselineChoice(), polls, contest, averages, priors)
+    except PipelineError:
+        return None
+
+
 def forecast_last_day(polls: Sequence[Poll], contest: Contest) -> date:
     """The last day a forecast-over-time chart looks at: the latest poll's fieldwork end, or polling day where
     polls ran past it (polling_day_cut), so its last point is the forecast the scenario's default baseline gives.
@@ -1327,10 +1341,18 @@ def forecast_over_time(
     (ForecastCancelled). Each date takes an average of every poll known by then: at 10,000 polls, 36 dates took
     5.3 s, so the window runs this on a worker with a progress dialog."""
     out: list[ForecastPoint] = []
+    known_all = max((p.fieldwork_end for p in polls), default=None)
+    latest = polling_day_cut(BaselineChoice(), polls, contest) is None
     for i, day in enumerate(days):
         if progress is not None and not progress(i, len(days)):
             raise ForecastCancelled(f"stopped after {i} of {len(days)} dates")
-        case = default_case_on(polls, contest, day, priors)
+        if latest and known_all is not None and day >= known_all:
+            # Every poll known: the panel's own case (its "latest average" baseline, read where the average's grid
+            # ends), not one read a day or more on at the last fieldwork's end, with one day less to polling day
+            # ("Likely Alpha (81 %)" in the panel, "Alpha 82 %" here, for the same polls)
+            case = _latest_case(polls, contest, priors)
+        else:
+            case = default_case_on(polls, contest, day, priors)
         if case is None:
             continue
         base, scenario = case
