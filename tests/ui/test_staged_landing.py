@@ -196,3 +196,26 @@ def test_what_asks_the_charts_during_a_landing_gets_it_finished_first(qtbot, mon
         # a landing in one turn, 9.3 / 10.2 on the first chart as the theme comes at once or a moment later, before
         # this change as after it; the data and labels are compared above)
         assert _same_ranges(panel, whole)
+
+
+@pytest.mark.parametrize("average_comes", [True, False], ids=["with its average", "at the hold's limit"])
+def test_polls_taken_out_move_the_final_weeks_with_their_average(qtbot, average_comes) -> None:
+    """Polls taken out (an undone import) that move the final weeks: the dates move once, with the average that
+    follows them (its landing moves them to the final weeks), not in the turn the points go as well (at 100,000
+    polls 30-40 ms of that turn, the table's removal beside it: 100-120 ms, benchmarks/bench_menu_stalls.py); with
+    no average by HOLD_PAINT_MS, before the points are painted on their own."""
+    polls = _stored(40)
+    panel = _shown(qtbot, polls)
+    vb = panel.plots["first"].getViewBox()
+    before, weeks = list(vb.viewRange()[0]), panel.final_weeks_window()
+    kept = polls[:-6]
+    panel.show_polls(PollChange(removed=tuple(p.id for p in polls[-6:] if p.id is not None)), {p.id: p for p in kept})
+    window = panel.final_weeks_window()
+    assert window is not None and window != weeks  # (the latest polls went: the final weeks are earlier)
+    assert panel.paint_held
+    assert list(vb.viewRange()[0]) == before  # not yet
+    if average_comes:
+        panel.show_data(kept, compute_averages(kept, TOY))
+    qtbot.waitUntil(lambda: not panel.paint_held and not panel._unreleased, timeout=3000)
+    assert panel.visible_days() == pytest.approx(window, abs=1e-6)
+    assert all(p.id not in panel.point_data("ann")[2] for p in polls[-6:])

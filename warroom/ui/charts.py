@@ -2494,7 +2494,11 @@ class ChartPanel(QWidget):
             if runoff is not None and len(drop):
                 runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing, drop_x=drop_x)
         if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
-            self.show_final_weeks()  # the new poll moved the window on
+            # the new poll moved the window on: the dates move with the average that follows (its landing shows the
+            # final weeks) or at the hold's limit (_release_paint), once, not here as well (a pass of every linked
+            # chart's range, grid and ticks: 30-40 ms of an undone import's turn at 100,000 polls)
+            if not self._hold_timer.isActive():
+                self.show_final_weeks()
         elif self.range_mode == "all":
             self.fit()
         self._refresh_selection()
@@ -2788,6 +2792,8 @@ class ChartPanel(QWidget):
             return
         if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
             start = time.perf_counter()
+            if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
+                self.show_final_weeks()  # (the dates the points moved: left for the average by show_polls)
             self.settle_ranges()
             if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
                 self._paint_timer.start()  # a long fit: painted after the timers' turn (PAINT_APART_S)
