@@ -95,6 +95,17 @@ PAINT_APART_S = 0.02
 left to the next event-loop turn, not done in the same one: a 100,000-poll contest's landing was 60-150 ms of GUI
 work and its paint another 40-100 ms, one freeze over 100 ms (benchmarks/bench_menu_stalls.py). The paint is held
 meanwhile, so nothing half-done is shown; it comes a turn later, whole."""
+LAND_APART_S = 0.02
+"""GUI work in one turn past which an average landing on the charts (show_data) leaves its next step to the next
+event-loop turn, after the loop's timers (a turn of their own, as a stall probe sees it): its steps are the first-round
+chart's series, the lead charts' series and titles, the end labels and the dates (the final weeks), then the value axes
+fitted and the paint. At 100,000 polls the landing was 40-110 ms of the window's thread in one turn, with the points
+handed over and the paint straight after it (benchmarks/bench_menu_stalls.py). The repaint is held until the last step,
+so no chart is shown half-landed; whatever asks the charts for their state meanwhile finishes the landing first
+(finish_landing)."""
+LAND_STEPS_FROM = 20_000
+"""Polls from which an average landing may be spread over turns (LAND_APART_S): a smaller contest's whole landing
+fits in one turn (10,000 polls: 15-30 ms), and lands in the call, as before."""
 FEW_STALE = 2
 """Series left with new points by show_data up to which they are handed them in its own turn, however long it took:
 after a one-poll add only the runoff chart's points wait for the average (the others were put in at once), and
@@ -2057,6 +2068,8 @@ class ChartPanel(QWidget):
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(self._layout_widget)
         self._layout_widget.installEventFilter(self)  # its width changes with the scroll bar's: the keys re-fit
+        # (an expose while an average is still landing paints the charts landed: eventFilter)
+        self._layout_widget.viewport().installEventFilter(self)
         # The charts are a Tab stop (a screen reader hears their figures there) that drew no focus: a keyboard user
         # tabbing onto them saw nothing change. A frame in the palette's highlight is drawn over their edge while
         # they have the focus (over, not around: the charts keep their size and layout).
@@ -2134,7 +2147,20 @@ class ChartPanel(QWidget):
         self._paint_timer.setSingleShot(True)
         self._paint_timer.setInterval(0)
         self._paint_timer.timeout.connect(self._restore_paint)
+        # A long landing's later steps (LAND_APART_S) and the series' points handed over after it (_release_next):
+        # timers of their own, each in a turn after the event loop's timers (posted with QTimer.singleShot(0), the
+        # steps ran back to back before any timer, one turn for a stall probe and for the window's own timers).
+        self._landing_in: Iterator[None] | None = None  # the landing's steps still to run (_run_landing)
+        self._land_timer = QTimer(self)
+        self._land_timer.setSingleShot(True)
+        self._land_timer.setInterval(0)
+        self._land_timer.timeout.connect(self._run_landing)
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.setInterval(0)
+        self._release_timer.timeout.connect(self._release_next)
         self._held_mode: QGraphicsView.ViewportUpdateMode | None = None  # the view's own, while a repaint is held
+        self._land_start = 0.0  # when the landing's present turn began (_run_landing)
         self._end_labels: dict[str, pg.TextItem] = {}
         self._end_values: dict[str, tuple[float, float]] = {}
         self._end_texts: dict[str, str] = {}  # the text each end label was given
@@ -2194,6 +2220,7 @@ class ChartPanel(QWidget):
         """No race open (the store holds none, or its read was cancelled): each chart says so, under its plain
         title, on today's weeks (not the race last shown's names, nor dates of 1970 at the start); the next race's
         set_contest takes the notes away."""
+        self.finish_landing()
         self._no_race = True
         self._show_no_race()
 
@@ -2212,6 +2239,7 @@ class ChartPanel(QWidget):
     def set_contest(self, contest: Contest) -> None:
         """Create the items for a contest (once per contest, not per update). The contest shown, edited in its
         names and colours only (Contest.counts_as), keeps its items: they are restyled and renamed (restyle)."""
+        self.finish_landing()
         self._no_race = False
         if self.restyle(contest):
             return
@@ -2400,6 +2428,7 @@ class ChartPanel(QWidget):
         as they are until the new average arrives (show_data), which for a big contest is computed on a worker
         thread. Only the changed polls are touched, so adding one to 10,000 fits in a frame. A reload (another
         contest, another writer) waits for show_data; so do runoff points, which depend on the average."""
+        self.finish_landing()
         self._drawn = None  # (what it changes is not what the averages last drawn show)
         contest = self._contest
         if (
@@ -2472,7 +2501,11 @@ class ChartPanel(QWidget):
             if runoff is not None and len(drop):
                 runoff.edit_points(drop, nothing, nothing, nothing, np.empty(0, dtype=np.int8), nothing, drop_x=drop_x)
         if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
-            self.show_final_weeks()  # the new poll moved the window on
+            # the new poll moved the window on: the dates move with the average that follows (its landing shows the
+            # final weeks) or at the hold's limit (_release_paint), once, not here as well (a pass of every linked
+            # chart's range, grid and ticks: 30-40 ms of an undone import's turn at 100,000 polls)
+            if not self._hold_timer.isActive():
+                self.show_final_weeks()
         elif self.range_mode == "all":
             self.fit()
         self._refresh_selection()
@@ -2578,17 +2611,22 @@ class ChartPanel(QWidget):
     def show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
         """_landing; with no race open (show_no_race: the last one deleted), the charts keep saying so under
         their plain titles, whatever the race left behind still lands (its empty average named its candidates)."""
-        self._landing(polls, averages)
-        if self._no_race:
-            self._show_no_race()
+        if not self._landing(polls, averages) and self._no_race:
+            self._show_no_race()  # (a landing drawn says so at its last step)
 
-    def _landing(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+    def _landing(self, polls: Sequence[Poll], averages: PollAverages | None) -> bool:
         """Push polls and their averages into the existing items. The scatter items are handed their points once,
-        for the view the charts end on (PointLayer.hold).
+        for the view the charts end on (PointLayer.hold). A long landing runs its steps over several event-loop
+        turns (LAND_APART_S, _run_landing), its repaint held until the last.
 
         The very averages drawn last, in the same theme, with no poll drawn or taken out since (show_polls), are
         not drawn again: a contest renamed or recoloured (restyle) publishes its averages again as they are, and
-        checking every series' 100,000 points against themselves took 20-30 ms of the window's thread."""
+        checking every series' 100,000 points against themselves took 20-30 ms of the window's thread.
+
+        Returns:
+            False when nothing was drawn (those very averages).
+        """
+        self.finish_landing()  # (one still on its way lands whole first: this one starts from what it leaves)
         drawn = self._drawn
         if (
             averages is not None
@@ -2601,48 +2639,96 @@ class ChartPanel(QWidget):
             and self._matchup is None
         ):
             self._last_data = (polls, averages)
-            return
+            return False
         self._drawn = None
-        start = time.perf_counter()
+        self._landing_in = self._landing_steps(polls, averages)
+        self._run_landing()
+        return True
+
+    def _run_landing(self) -> None:
+        """Run the landing's steps until they are done, or until this turn has done LAND_APART_S of them (a big
+        contest's, on screen: LAND_STEPS_FROM): the rest in the next turn (a timer: after the event loop's timers)."""
+        steps, self._landing_in = self._landing_in, None  # (a step that asks finish_landing finds nothing to do)
+        if steps is None:
+            return
+        self._land_start = time.perf_counter()
+        for _step in steps:
+            if (
+                time.perf_counter() - self._land_start > LAND_APART_S
+                and len(self._poll_list) >= LAND_STEPS_FROM
+                and self.isVisible()
+            ):
+                self._landing_in = steps
+                self._land_timer.start()
+                return
+
+    def finish_landing(self) -> None:
+        """The landing on its way (if any), finished now: its remaining steps in this turn (before the charts are
+        read for an export or a briefing)."""
+        steps, self._landing_in = self._landing_in, None
+        self._land_timer.stop()
+        if steps is None:
+            return
+        self._land_start = time.perf_counter()
+        for _step in steps:
+            pass
+
+    def _landing_steps(self, polls: Sequence[Poll], averages: PollAverages | None) -> Iterator[None]:
+        """The landing, paused (a yield) where the next turn may take it up: after each chart's series (_show_data),
+        and before the value axes are fitted (_end_landing, which also runs when a step raised)."""
         layers = self._point_layers()
         for layer in layers:
             layer.hold()
-        self._hold_paint()  # (the landing painted whole: in this turn, or in the next when it took long)
+        self._hold_paint()  # (the landing painted whole: in its last turn, or in the next when that took long)
+        # the landing holds the repaint until its last step, however many turns it takes (not HOLD_PAINT_MS)
+        self._hold_timer.stop()
         self._labels_held = True
         try:
-            self._show_data(polls, averages)
+            yield from self._show_data(polls, averages)
             contest = self._contest
             if contest is not None and (contest.system != CountingSystem.TWO_ROUND or self._campaign is not None):
                 self._note_empty(not self._has_polls())  # (a two-round contest's polls come with its campaign)
-        finally:
-            for layer in layers:
-                if not layer.stale:
-                    layer.release()
-            # The series with new points (or a new view) are handed them now, until a few milliseconds have gone,
-            # and the rest in the next event-loop turns, a few milliseconds each: a big contest's first average
-            # drew ~1,000 marker pictures, 60-100 ms in one turn at 100,000 polls, and the window froze meanwhile.
-            stale = [layer for layer in layers if layer.stale]
-            for layer in stale:  # new points: the pictures they need are found again
-                self._release_styles.pop(id(layer), None)
-            self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
-            if self.isVisible():
-                # the value axes fitted to the new data now, not in the paint: fitted there, they moved the end
-                # labels, which asked for a second paint of the charts (every add, edit or delete)
-                self.settle_ranges()
-            self._labels_held = False
-            self._place_pending_labels()  # (settle_ranges placed them; off screen, here)
-            if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
-                # a long landing: painted in the next turn, not on top of this one (held until then)
-                self._hold_timer.stop()
-                self._paint_timer.start()
-            else:
-                self._release_paint()  # the points held for this average are painted with it
-            if not self.isVisible():
-                self.settle_points()  # not on screen (an export's panel, a test): all at once
-            elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
-                QTimer.singleShot(0, self, self._release_next)  # this turn had its share already
-            else:
-                self._release_next()
+            yield
+        except GeneratorExit:
+            raise  # (left unfinished: the panel was deleted with steps still to run; nothing of it is left to paint)
+        except BaseException:
+            self._end_landing(layers)
+            raise
+        self._end_landing(layers)
+
+    def _end_landing(self, layers: list[PointLayer]) -> None:
+        """The landing's last step: the held series handed their points (now or in the next turns), the value axes
+        fitted, the end labels placed, and the paint let go (in this turn, or in the next when this one took long)."""
+        for layer in layers:
+            if not layer.stale:
+                layer.release()
+        # The series with new points (or a new view) are handed them now, until a few milliseconds have gone,
+        # and the rest in the next event-loop turns, a few milliseconds each: a big contest's first average
+        # drew ~1,000 marker pictures, 60-100 ms in one turn at 100,000 polls, and the window froze meanwhile.
+        stale = [layer for layer in layers if layer.stale]
+        for layer in stale:  # new points: the pictures they need are found again
+            self._release_styles.pop(id(layer), None)
+        self._unreleased = [*(layer for layer in self._unreleased if layer not in stale), *stale]
+        if self.isVisible():
+            # the value axes fitted to the new data now, not in the paint: fitted there, they moved the end
+            # labels, which asked for a second paint of the charts (every add, edit or delete)
+            self.settle_ranges()
+        self._labels_held = False
+        self._place_pending_labels()  # (settle_ranges placed them; off screen, here)
+        if self._no_race:
+            self._show_no_race()
+        start = self._land_start
+        self._hold_timer.stop()
+        if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
+            self._paint_timer.start()  # a long landing: painted in the next turn, not on top of this one (held)
+        else:
+            self._restore_paint()  # the points held for this average are painted with it
+        if not self.isVisible():
+            self.settle_points()  # not on screen (an export's panel, a test): all at once
+        elif time.perf_counter() - start > RELEASE_BUDGET_S and len(self._unreleased) > FEW_STALE:
+            self._release_timer.start()  # this turn had its share already
+        else:
+            self._release_next()
 
     def _has_polls(self) -> bool:
         """Whether any poll is on the charts: the store's polls, a two-round contest's poll questions (its first
@@ -2713,6 +2799,8 @@ class ChartPanel(QWidget):
             return
         if held is False:  # the limit passed with no average: the points' new ranges fitted before the paint
             start = time.perf_counter()
+            if self.range_mode == "final" and self.final_weeks_window() != self._final_window:
+                self.show_final_weeks()  # (the dates the points moved: left for the average by show_polls)
             self.settle_ranges()
             if self.isVisible() and time.perf_counter() - start > PAINT_APART_S:
                 self._paint_timer.start()  # a long fit: painted after the timers' turn (PAINT_APART_S)
@@ -2732,11 +2820,14 @@ class ChartPanel(QWidget):
     @property
     def paint_held(self) -> bool:
         """The charts' repaint is held for an average on its way (HOLD_PAINT_MS at most), or until the event loop's
-        timers have had their turn after a long landing or fit (PAINT_APART_S)."""
-        return self._hold_timer.isActive() or self._paint_timer.isActive()
+        timers have had their turn after a long landing or fit (PAINT_APART_S), or while a long landing's later steps
+        are still to run (LAND_APART_S)."""
+        return self._hold_timer.isActive() or self._paint_timer.isActive() or self._landing_in is not None
 
     def settle_points(self) -> None:
-        """Hand every series its points now (those show_data left for the next event-loop turns)."""
+        """Hand every series its points now (those show_data left for the next event-loop turns), the landing on its
+        way finished first."""
+        self.finish_landing()
         pending, self._unreleased = self._unreleased, []
         for layer in pending:
             layer.release()
@@ -2757,7 +2848,7 @@ class ChartPanel(QWidget):
             if time.perf_counter() - start > RELEASE_BUDGET_S:
                 break
         if self._unreleased:
-            QTimer.singleShot(0, self, self._release_next)
+            self._release_timer.start()
         else:
             self._warming = [(layer, None) for layer in self._point_layers()]
             self._ahead = None  # (and then the projector's pictures of the points as they now are)
@@ -2820,7 +2911,9 @@ class ChartPanel(QWidget):
             # before a big contest's first average lands (expect_polls), gently: the average's worker is busy
             self._warm_timer.start(0 if self._last_data is not None else int(RELEASE_BUDGET_S * 1000))
 
-    def _show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> None:
+    def _show_data(self, polls: Sequence[Poll], averages: PollAverages | None) -> Iterator[None]:
+        """The polls and their averages into the charts' series, a chart at a time: a pause (yield) after the
+        first-round chart's and after the lead charts', where a long landing goes on in the next turn (_landing)."""
         self._range_tokens = {}  # (a two-round contest's show_campaign and show_matchup_lead below name theirs)
         contest = self._contest
         if contest is None:
@@ -2869,6 +2962,7 @@ class ChartPanel(QWidget):
             series.set_average(average)
             band = averages.forecast.get(f"first:{code}") if averages else None
             series.set_forecast(average.days if average else None, *(band or (None, None)))
+        yield
         assert self._lead1 and self._lead2_observed and self._lead2_implied
         lead = shares[a] - shares[b] if a in shares and b in shares else np.full(n, math.nan)
         put(self._lead1, lead)
@@ -2905,6 +2999,7 @@ class ChartPanel(QWidget):
         self._lead2_observed.set_forecast(averages.second_lead.days if averages else None, *(band2 or (None, None)))
         self._lead2_implied.set_average(None)
         self._title_leads(averages)
+        yield
         self._update_end_labels()
         if self._campaign is not None:  # a two-round contest's first round comes from its poll questions
             self.show_campaign(self._campaign, redraw=True)
@@ -2992,6 +3087,7 @@ class ChartPanel(QWidget):
 
     def select_poll(self, poll_id: int | None) -> None:
         """Ring the poll's points on every chart (from a table selection)."""
+        self.finish_landing()
         self._selected = poll_id
         self._refresh_selection()
 
@@ -3003,6 +3099,7 @@ class ChartPanel(QWidget):
         controller keeps, at the same x-range, size and selection) gets the y-range pyqtgraph fitted to it then,
         set as its autorange sets it (no padding, autorange kept on): fitting walked every item's bounds, the
         largest part of a switch's Python work after the recompute (benchmarks/bench_two_round_switch.py)."""
+        self.finish_landing()
         settled = []
         for key, plot in self.plots.items():
             vb = plot.getViewBox()
@@ -3089,6 +3186,7 @@ class ChartPanel(QWidget):
         none): each chart's value axis is fitted to its extent in the window shown instead of to the choice shown,
         so a matchup or list switch leaves the axis still and every choice is read on one scale. The chart's data
         items no longer count in its fit (they lie within the extent); the value axis' tooltip says so."""
+        self.finish_landing()
         for key, item in self._value_ranges.items():
             vb = self.plots[key].getViewBox()
             if item in vb.addedItems:
@@ -3128,6 +3226,7 @@ class ChartPanel(QWidget):
         pollsters, average, title) off screen, at idle, so that its kept pictures and styled points are ready before
         it is picked: a first switch to it then costs what a switch back does. What the charts show is put back in
         the same call (nothing is painted in between); the kept pictures bound what is drawn ahead."""
+        self.finish_landing()
         shown, matchup = self._campaign, self._matchup
         if shown is None or matchup is None or self._lead1 is None or not self._value_ranges:
             return  # (drawn ahead only once the value axes stay put: every choice is then drawn at one range)
@@ -3172,6 +3271,7 @@ class ChartPanel(QWidget):
 
     def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Average line data for tests and exports: key is a candidate code, 'lead1' or 'lead2'."""
+        self.finish_landing()
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
         return series.x, series.mean  # the whole line (its item holds the visible part)
 
@@ -3190,6 +3290,7 @@ class ChartPanel(QWidget):
         The implied-by-transfers series is cleared: a two-round runoff is a new election, not a recount.
         An instant-runoff contest puts its chain's final pair here the same way (`points` names its points in
         the legend, `tooltip` says how they are made)."""
+        self.finish_landing()
         with self._switching("lead2"):
             self._show_matchup_lead(_Matchup(days, leads, pollsters, average, title, tooltip, points))
         self._note_empty(not self._has_polls())
@@ -3236,6 +3337,7 @@ class ChartPanel(QWidget):
     def show_campaign(self, chart: CampaignChart, *, redraw: bool = False) -> None:
         """A two-round contest's first round from its poll questions (several lists per poll): each candidate's
         average and every question's share, and the first-round lead of the chosen pair."""
+        self.finish_landing()
         with self._switching("first", "lead1"):
             self._show_campaign(chart, redraw=redraw)
         self._note_empty(not self._has_polls())
@@ -3390,11 +3492,13 @@ class ChartPanel(QWidget):
                 self._blackout_items.append((key, item))
 
     def band_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        self.finish_landing()
         series = {"lead1": self._lead1, "lead2": self._lead2_observed}.get(key) or self._first[key]
         return np.asarray(series.lower), np.asarray(series.upper)
 
     def point_data(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(x, y, poll ids) of the points of a series: candidate code, 'lead1', 'lead2' or 'lead2_implied'."""
+        self.finish_landing()
         series = {"lead1": self._lead1, "lead2": self._lead2_observed, "lead2_implied": self._lead2_implied}.get(
             key
         ) or self._first[key]
@@ -3423,6 +3527,7 @@ class ChartPanel(QWidget):
             self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
+        self.finish_landing()
         self._theme_due = None
         before, self._theme = self._theme, theme
         self._ranges = {}  # marker sizes (part of what autorange fits) follow the theme
@@ -3511,6 +3616,7 @@ class ChartPanel(QWidget):
 
     def fit(self) -> None:
         """The whole campaign: every poll and the election day."""
+        self.finish_landing()
         self.range_mode = "all"
         self._applying_range = True
         try:
@@ -3542,6 +3648,7 @@ class ChartPanel(QWidget):
 
     def show_final_weeks(self) -> None:
         """The default view: the final weeks (see final_weeks_window), value axes fitted to what is shown."""
+        self.finish_landing()
         self.range_mode = "final"
         window = self._final_window = self.final_weeks_window()
         self._applying_range = True
@@ -3559,11 +3666,13 @@ class ChartPanel(QWidget):
 
     def end_label_text(self, key: str) -> str:
         """The value written at the end of a line: candidate code, 'lead1' or 'lead2' ('' when hidden)."""
+        self.finish_landing()
         label = self._end_labels.get(self._label_key(key))
         return label.toPlainText() if label is not None and label.isVisible() else ""
 
     def end_label(self, key: str) -> pg.TextItem | None:
         """The text item written at the end of a line (see end_label_text), for tests and exports."""
+        self.finish_landing()
         return self._end_labels.get(self._label_key(key))
 
     def _label_key(self, key: str) -> str:
@@ -3574,6 +3683,7 @@ class ChartPanel(QWidget):
         """A new panel showing only chart `key` at width x height, with this panel's data, theme and dates:
         for exports at a size of their own (a 16:9 slide). Laid out but never shown on screen; the caller
         disposes of it (dispose())."""
+        self.finish_landing()
         if key not in self.plots:
             raise KeyError(f"no chart {key!r} (choose from {', '.join(self.plots)})")
         self.apply_due_theme()  # (an export made in meeting mode before its charts were shown)
@@ -3620,6 +3730,7 @@ class ChartPanel(QWidget):
     def points_held(self) -> Iterator[None]:
         """Hand no series its points until the block ends, then each once, for the view it ends on (PointLayer.hold):
         a window laid out anew resizes the charts, and each step's linked x-ranges re-sliced every series' points."""
+        self.finish_landing()
         layers = [layer for layer in self._point_layers() if not layer.held]
         for layer in layers:
             layer.hold()
@@ -3633,6 +3744,7 @@ class ChartPanel(QWidget):
     def exportable(self, key: str) -> Iterator[pg.PlotItem]:
         """Chart `key` to export as on screen: the window's own, or, when a short screen took its date axis
         (_fit_heights), the same chart laid out alone at its size with its dates (single_chart), disposed after."""
+        self.finish_landing()
         plot = self.plots[key]
         if plot.getAxis("bottom").isVisible() or not self._stacked:
             yield plot
@@ -3776,6 +3888,10 @@ class ChartPanel(QWidget):
         QTimer.singleShot(0, self, self._fit_legends)  # (heights are fitted only while shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._landing_in is not None:
+            # an expose or a resize paints while the scene's own repaints are held: the landing finished first,
+            # never painted half-landed
+            self.finish_landing()
         if watched is self._layout_widget and event.type() == QEvent.Type.Resize:
             # (the scroll bar came or went: the charts' width changed without the panel's)
             QTimer.singleShot(0, self, self._fit_legends)

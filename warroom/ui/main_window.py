@@ -722,6 +722,7 @@ class MainWindow(QMainWindow):
             return None
         self.attach_charts()
         self.charts.apply_due_theme()  # (meeting mode's, if the charts have not been shown since it began)
+        self.charts.finish_landing()  # (an average still landing over the event loop's turns: read landed)
         return self.charts
 
     def _export_charts(self, kind: str) -> None:
