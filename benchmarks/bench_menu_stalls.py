@@ -262,6 +262,7 @@ def main() -> int:
         return lambda: bool(averaged) and averaged[-1] == n
 
     acts = room.scenario_actions
+    settle(lambda: room.scenarios.view is not None)  # (a save before the first view is refused: nothing to save)
     for i in range(SAVED - 1):
         acts.save_as(f"Case {i:02d}")
     settle()
