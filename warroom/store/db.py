@@ -1041,10 +1041,18 @@ STALE_PARTIAL_S = 3600.0
 
 
 def _clear_stale_partials(backup_dir: Path) -> None:
-    cutoff = datetime.now().timestamp() - STALE_PARTIAL_S
+    """Delete the `.partial` copies (and their journals) left by starts killed mid-copy: those written more than
+    STALE_PARTIAL_S from now, either way. One dated that far in the future was written before the clock was set
+    back (a dead battery, a restored virtual machine): it was never cleared, a store's size of disk lost at each
+    such start. (A copy being written now by another start, on a machine whose clock is a little off, stays.)"""
+    now = datetime.now().timestamp()
     for leftover in backup_dir.glob(".*.partial*"):
         with contextlib.suppress(OSError):
-            if leftover.is_file() and not leftover.is_symlink() and leftover.stat().st_mtime < cutoff:
+            if (
+                leftover.is_file()
+                and not leftover.is_symlink()
+                and abs(now - leftover.stat().st_mtime) > STALE_PARTIAL_S
+            ):
                 leftover.unlink()
 
 
