@@ -31,6 +31,7 @@ from warroom.store.db import (
     redacted,
     refuse_planted_code,
     resolve_url,
+    sqlite_file_of,
     sqlite_path,
     translated,
     upgrade,
@@ -122,21 +123,8 @@ def settings_key(target: str | Path) -> str:
 
 
 def _sqlite_file_of(target: str | Path) -> Path | None:
-    """The file a SQLite target opens, however it is written (a path, `sqlite:///` or `sqlite+pysqlite:///` with
-    a query string, a `file:` URI, %-escapes), as SQLAlchemy and SQLite read it; None for a server or memory."""
-    try:
-        url = resolve_url(target)
-        backend = url.get_backend_name()
-    except Exception:  # a malformed URL: make_engine says so, without the password
-        return None
-    database = url.database or ""
-    if backend != "sqlite" or database in ("", ":memory:"):
-        return None
-    if database.startswith("file:"):  # SQLite's URI: file:/abs, file:///abs or file:rel, %-escaped
-        database = unquote(urlsplit(database).path)
-    if "\x00" in database:  # no file's name (open_store says so: _refuse_unreadable_sqlite_url)
-        return None
-    return Path(database)
+    """The file a SQLite target opens, however it is written; None for a server or memory (db.sqlite_file_of)."""
+    return sqlite_file_of(target)
 
 
 def backups_of_target(target: str | Path, backup_dir: Path) -> list[Path]:

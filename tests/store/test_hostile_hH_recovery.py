@@ -3,12 +3,18 @@ backups' leftovers."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
 
-from tests.conftest import TOY
+import pytest
+
+from tests.conftest import TOY, make_poll
+from warroom.core.types import UnsavedChange
 from warroom.store import polls as repo
+from warroom.store.db import redacted
+from warroom.store.recovery import forget_unsaved, read_unsaved, write_unsaved
 
 
 def _store(db: Path) -> None:
@@ -45,3 +51,151 @@ def test_a_killed_start_s_partial_copy_is_cleared_when_the_clock_was_set_back(tm
     backup_sqlite(db, backups, reason="open")
     assert not ahead.exists() and not journal.exists()
     assert fresh.exists()
+
+
+TEAM_SPELLINGS = [
+    "postgresql+psycopg://ann@campaign-server/polls",
+    "postgresql+psycopg://ann@campaign-server:5432/polls",
+    "postgresql+psycopg://ann@CAMPAIGN-SERVER/polls",
+    "postgresql://ann@campaign-server/polls",
+    "postgresql+psycopg://ann:s3cret-pw@campaign-server/polls",
+    "postgresql+psycopg://ann@campaign-server/polls?sslmode=require&connect_timeout=5",
+    "postgresql+psycopg://ann@campaign-server/polls?connect_timeout=5&sslmode=require",
+    "postgresql+psycopg://ann@/polls?host=campaign-server&port=5432",
+]
+
+
+def _typed(pollster: str) -> UnsavedChange:
+    return UnsavedChange("add", (make_poll(3, pollster=pollster),), 1, "Toyton Mayor")
+
+
+@pytest.mark.parametrize("kept_as", TEAM_SPELLINGS)
+@pytest.mark.parametrize("opened_as", TEAM_SPELLINGS)
+def test_changes_kept_for_a_server_store_are_found_however_its_url_is_typed(
+    tmp_path: Path, kept_as: str, opened_as: str
+) -> None:
+    """The changes kept for a store were keyed by its URL as typed: `postgresql://u@host/db` and
+    `postgresql://u@host:5432/db` (or HOST, another option order, another driver's name) did not find each other's,
+    and a user who typed the URL another way the next day was never offered what the server had refused. They are
+    keyed by the store the URL reaches (store.db.store_identity); settling them under one spelling settles them."""
+    path = tmp_path / "unsaved-change.json"
+    change = _typed("Typed for the team")
+    write_unsaved(path, [change], redacted(kept_as))  # (the app keeps them under the store as shown)
+    assert read_unsaved(path, redacted(opened_as)) == [change]
+    forget_unsaved(path, redacted(opened_as))
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "postgresql+psycopg://ann@campaign-server/polls2",
+        "postgresql+psycopg://ann@campaign-server:6543/polls",
+        "postgresql+psycopg://ann@other-server/polls",
+        "postgresql+psycopg://bob@campaign-server/polls",
+        "postgresql+psycopg://ann@campaign-server/polls?options=-csearch_path%3Dteam2",
+        "mysql+pymysql://ann@campaign-server/polls",
+    ],
+)
+def test_changes_kept_for_one_server_store_are_never_offered_for_another(tmp_path: Path, other: str) -> None:
+    path = tmp_path / "unsaved-change.json"
+    write_unsaved(path, [_typed("Typed for the team")], TEAM_SPELLINGS[0])
+    assert read_unsaved(path, other) == []
+
+
+def test_the_recovery_file_keeps_no_password_of_any_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "unsaved-change.json"
+    for n, url in enumerate(
+        [
+            "postgresql+psycopg://ann:s3cret-pw@campaign-server/polls",
+            "postgresql+psycopg://ann@campaign-server/team?password=s3cret-pw&sslpassword=s3cret-pw",
+            "postgresql+psycopg://ann:s3c@ret-pw@campaign-server/third",
+        ]
+    ):
+        write_unsaved(path, [_typed(f"Typed {n}")], url)
+    text = path.read_text(encoding="utf-8")
+    assert "s3cret" not in text and "ret-pw" not in text and "s3c" not in text
+    assert len(json.loads(text)["stores"]) == 3
+
+
+def test_changes_kept_for_a_sqlite_store_are_found_by_its_path_or_url_and_not_by_another_folder_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative path named a store by its text: `--db polls.sqlite3` in one folder found the changes kept for
+    `polls.sqlite3` in another (a Retry wrote them into the wrong store), and `sqlite:///` + the same file, or the
+    file through a link, did not find its own."""
+    team = tmp_path / "team"
+    team.mkdir()
+    (tmp_path / "home").mkdir()
+    db = team / "polls.sqlite3"
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(db)
+    path = tmp_path / "unsaved-change.json"
+    change = _typed("Typed for the team")
+    monkeypatch.chdir(team)
+    write_unsaved(path, [change], "polls.sqlite3")
+    for same in (str(db), f"sqlite:///{db}", f"sqlite+pysqlite:///{db}", str(link), "./polls.sqlite3"):
+        assert read_unsaved(path, same) == [change], same
+    monkeypatch.chdir(tmp_path / "home")
+    assert read_unsaved(path, "polls.sqlite3") == []
+
+
+def test_changes_kept_by_the_version_before_under_a_url_as_typed_are_found_under_another_spelling(
+    tmp_path: Path,
+) -> None:
+    """A file the version before wrote (the store as typed, shown) is read under any spelling of that store."""
+    path = tmp_path / "unsaved-change.json"
+    change = _typed("Typed for the team")
+    write_unsaved(path, [change], TEAM_SPELLINGS[0])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    old = {
+        "warroom_unsaved_change": 3,
+        "stores": [{"store": "postgresql://ann@campaign-server/polls", "changes": data["stores"][0]["changes"]}],
+    }
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert read_unsaved(path, "postgresql+psycopg://ann@Campaign-Server:5432/polls") == [change]
+    write_unsaved(path, [change, _typed("Typed later")], TEAM_SPELLINGS[1])  # kept again: one entry, not two
+    assert len(json.loads(path.read_text(encoding="utf-8"))["stores"]) == 1
+
+
+def _respelt(url: str) -> list[str]:
+    """Other ways to type the URL of the same PostgreSQL store."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    host, port = parsed.host or "", parsed.port or 5432
+    user = parsed.username or ""
+    auth = user + (f":{parsed.password}" if parsed.password else "")
+    return [
+        f"postgresql+psycopg://{auth}@{host.upper()}:{port}/{parsed.database}?application_name=warroom&connect_timeout=7",
+        f"postgresql+psycopg://{auth}@/{parsed.database}?connect_timeout=7&port={port}&host={host}",
+    ]
+
+
+def test_on_postgresql_the_changes_kept_for_a_store_are_offered_however_its_url_is_typed(tmp_path: Path) -> None:
+    """On a real server: the store opened under one spelling of its URL, its refused change kept as the app keeps
+    it (under the store as shown), is offered when the same store is opened under another."""
+    from tests.conftest import fresh_pg_database, pg_url
+    from warroom.bootstrap import open_store
+
+    base = pg_url()
+    if not base:
+        pytest.skip("WARROOM_PG_URL not set (.ci/run sets it after starting PostgreSQL)")
+    path = tmp_path / "unsaved-change.json"
+    change = _typed("Typed for the team")
+    with fresh_pg_database(base) as url:
+        first = open_store(url, backup_dir=None, seed=False)
+        try:
+            with first.sessions.begin() as s:
+                repo.add_contest(s, TOY)
+            write_unsaved(path, [change], first.display_target)
+        finally:
+            first.close()
+        for other in _respelt(url):
+            again = open_store(other, backup_dir=None, seed=False)
+            try:
+                with again.sessions.begin() as s:
+                    assert repo.count_contests(s) == 1  # the same store
+                assert read_unsaved(path, again.display_target) == [change], other
+            finally:
+                again.close()

@@ -1,8 +1,8 @@
 """Changes the store refused, kept in a file of the data folder across a close that could not ask (a signal, a
 session ending), and offered again at the next start.
 
-The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): for each store (as shown,
-passwords redacted) every change not saved there, oldest first, each with its contest (number, name and
+The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): for each store (keyed by
+store.db.store_identity, however its path or URL was typed; and as shown, passwords redacted) every change not saved there, oldest first, each with its contest (number, name and
 creation time), its action and the polls as typed (the campaign bundle's poll form, store.contests.poll_to_dict and poll_from_dict).
 """
 
@@ -22,13 +22,15 @@ from typing import Any
 from warroom.core.types import Poll, UnsavedChange
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.store.contests import poll_from_dict, poll_to_dict
+from warroom.store.db import redacted, store_identity
 
 RECOVERY_FILE_NAME = "unsaved-change.json"
 _VERSION = 3
 """Version 3 keeps each store's changes beside the others' ("stores": a list of {"store", "changes"}): one store per
 file, a session on another store that had a change refused wrote its own over the first store's, and settling it
 deleted them. Version 2 (one store: "store", and its "changes", oldest first) and version 1 (one change, its fields
-at the top) are still read."""
+at the top) are still read. Each entry's "key" (store_identity) says which store it is; an entry without one (written
+before it was kept) is the store its "store" text reaches."""
 
 
 def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> Path | None:
@@ -40,13 +42,14 @@ def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> P
     Raises:
         OSError: it could not be written (the file as it was).
     """
-    entry = {"store": store, "changes": [_as_dict(change) for change in changes]}
+    key = store_identity(store)
+    entry = {"key": key, "store": redacted(store), "changes": [_as_dict(change) for change in changes]}
     with _held(path):
         try:
             entries, aside = _entries(path), None
         except ValueError:
             entries, aside = [], _set_aside(path)
-        _write(path, [*[e for e in entries if e.get("store") != store], entry])
+        _write(path, [*[e for e in entries if not _is_for(e, key)], entry])
     return aside
 
 
@@ -58,7 +61,8 @@ def forget_unsaved(path: Path, store: str | None = None) -> None:
             entries = _entries(path)
         except ValueError:  # a file that cannot be read holds no change of this session's: it stays as it is
             return
-        others = [e for e in entries if e.get("store") != store] if store is not None else []
+        key = None if store is None else store_identity(store)
+        others = [e for e in entries if not _is_for(e, key)] if key is not None else []
         if others:
             _write(path, others)
         else:
@@ -106,6 +110,18 @@ def _lock(fd: int, lock: Path) -> None:
             if time.monotonic() >= deadline:
                 raise OSError(f"{lock}: another warroom session holds it (waited {LOCK_WAIT_S:g} s)") from None
             time.sleep(0.01)
+
+
+def _is_for(entry: Any, key: str) -> bool:
+    """Whether a kept entry holds the changes of the store `key` (store_identity) names: by its "key", or for an
+    entry written before it was kept, by the store its "store" text reaches (that text as it was typed: another
+    spelling of the same store found nothing)."""
+    if not isinstance(entry, dict):
+        return False
+    if isinstance(entry.get("key"), str):
+        return bool(entry["key"] == key)
+    shown = entry.get("store")
+    return isinstance(shown, str) and bool(shown) and store_identity(shown) == key
 
 
 def _as_dict(change: UnsavedChange) -> dict[str, Any]:
@@ -197,22 +213,23 @@ def read_unsaved(path: Path, store: str) -> list[UnsavedChange]:
     data = _load(path)
     if data is None:
         return []
+    key = store_identity(store)
     try:
         if data["warroom_unsaved_change"] == 1:
-            return [_change(data, "")] if data.get("store") == store else []
+            return [_change(data, "")] if _is_for(data, key) else []
         if data["warroom_unsaved_change"] == 2:
-            raw_changes = data["changes"] if data.get("store") == store else None
+            lists = [data["changes"]] if _is_for(data, key) else []
         else:
             if not isinstance(data["stores"], list):
                 raise ValueError("stores must be a list")
-            raw_changes = next(
-                (e["changes"] for e in data["stores"] if isinstance(e, dict) and e.get("store") == store), None
-            )
-        if raw_changes is None:
-            return []
-        if not isinstance(raw_changes, list) or not raw_changes:
-            raise ValueError("it holds no changes")
-        return [_change(raw, f"change {k}: ") for k, raw in enumerate(raw_changes, start=1)]
+            # (every entry of that store: the version before kept one per spelling of its URL or path)
+            lists = [e["changes"] for e in data["stores"] if _is_for(e, key)]
+        changes: list[UnsavedChange] = []
+        for raw_changes in lists:
+            if not isinstance(raw_changes, list) or not raw_changes:
+                raise ValueError("it holds no changes")
+            changes += [_change(raw, f"change {len(changes) + k}: ") for k, raw in enumerate(raw_changes, start=1)]
+        return changes
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from None
 
