@@ -817,7 +817,7 @@ def open_with_recovery(
     offered as a copy instead. A store that cannot be reached says where its newest backup is, or, for a
     server's store, where the changes not saved to it are kept.
     """
-    from warroom.bootstrap import backups_of_target, gone_since_opened, made_new_notice, open_store
+    from warroom.bootstrap import backups_of_target, gone_since_opened, made_new_notice, open_store, restored_of
 
     gone = gone_since_opened(target, paths.backup_dir) if not _is_own_store(target, paths) else None
     if gone is not None:
@@ -825,8 +825,10 @@ def open_with_recovery(
         backups = backups_of_target(target, paths.backup_dir)
         return _offer_backups(backups, text, "warroom: the poll store is not there", paths, ask, tell)
     try:
+        # (looked up before the start's backup, which may rotate away the backup the copy is named after)
+        restored = restored_of(target, paths.data_dir, paths.backup_dir)
         opened = open_store(target, backup_dir=paths.backup_dir)
-        opened.notice = made_new_notice(opened, paths.data_dir, paths.backup_dir)
+        opened.notice = made_new_notice(opened, paths.data_dir, paths.backup_dir, restored_before=restored)
         return opened
     except StoreError as exc:
         backups = backups_of_target(target, paths.backup_dir) if exc.kind == "corrupt" else []

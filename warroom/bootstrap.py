@@ -146,14 +146,22 @@ def restored_of(target: str | Path, data_dir: Path, backup_dir: Path) -> Path | 
     return next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
 
 
-def made_new_notice(opened: OpenStore, data_dir: Path, backup_dir: Path) -> str | None:
+def made_new_notice(
+    opened: OpenStore, data_dir: Path, backup_dir: Path, *, restored_before: Path | None = None
+) -> str | None:
     """What a start that made `opened` afresh (seeded with the demo races) says when a copy of one of that store's
     backups, restored at an earlier start, is there: the user's newer work is in it. A damaged own store deleted
     (as a user may, to be rid of the question) was made new with the demo races, and the restored copy holding
-    the work done since was named nowhere. None: not made here, or no such copy."""
+    the work done since was named nowhere. None: not made here, or no such copy.
+
+    Args:
+        restored_before: restored_of(target) looked up before the store was opened. The copy is found through its
+            backup's name, and the start that made the store new backs it up, rotating the oldest backup away:
+            when the newest ones could not be opened, the one restored was that oldest, and the copy was named
+            nowhere. (Looked up here too, for a caller that did not.)"""
     if not opened.seeded:
         return None
-    restored = restored_of(opened.target, data_dir, backup_dir)
+    restored = restored_before or restored_of(opened.target, data_dir, backup_dir)
     if restored is None:
         return None
     return (

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import TOY, make_poll
 from warroom.core.types import UnsavedChange
+from warroom.paths import AppPaths
 from warroom.store import polls as repo
 from warroom.store.db import redacted
 from warroom.store.recovery import forget_unsaved, read_unsaved, write_unsaved
@@ -199,3 +200,59 @@ def test_on_postgresql_the_changes_kept_for_a_store_are_offered_however_its_url_
                 assert read_unsaved(path, again.display_target) == [change], other
             finally:
                 again.close()
+
+
+def test_a_store_made_new_names_the_restored_copy_even_when_its_start_rotates_that_backup_away(
+    tmp_path: Path,
+) -> None:
+    """The copy of a backup restored at an earlier start (the user's work since is in it) is found through that
+    backup's name. When the newest backups could not be opened, the one restored is the oldest of the five; the
+    start that made the deleted store new backs the new one up, rotating the oldest away, and then looked for the
+    restored copy: it was named nowhere (the app's start and a verb alike)."""
+    from warroom.app import open_with_recovery
+    from warroom.bootstrap import restored_copy
+    from warroom.store.db import backups_of
+
+    paths, oldest = _restored_oldest(tmp_path)
+    restored = restored_copy(paths.data_dir, oldest)
+    opened = open_with_recovery(paths.database, paths, ask=lambda *_: False, tell=lambda *_: None)
+    assert opened is not None
+    try:
+        assert opened.seeded
+        assert oldest not in backups_of(paths.database, paths.backup_dir)  # rotated away by this start
+        assert opened.notice is not None and str(restored) in opened.notice
+    finally:
+        opened.close()
+
+
+def test_a_verb_that_made_the_store_new_names_the_restored_copy_even_when_it_rotates_that_backup_away(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warroom.bootstrap import restored_copy
+    from warroom.cli import main
+
+    paths, oldest = _restored_oldest(tmp_path)
+    assert main(["--data-dir", str(tmp_path / "state"), "contests"]) == 0
+    assert str(restored_copy(paths.data_dir, oldest)) in capsys.readouterr().err
+
+
+def _restored_oldest(tmp_path: Path) -> tuple[AppPaths, Path]:
+    """The own store's five backups, the newest four unreadable, a copy of the oldest restored (the user's work
+    since in it), and the damaged store deleted. Returns the paths and that oldest backup."""
+    import shutil
+
+    from warroom.bootstrap import restored_copy
+    from warroom.store.db import backup_sqlite, backups_of
+
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    _store(paths.database)
+    for _ in range(5):
+        backup_sqlite(paths.database, paths.backup_dir, reason="open")
+    kept = backups_of(paths.database, paths.backup_dir)
+    assert len(kept) == 5
+    for broken in kept[:4]:
+        broken.write_bytes(b"\x00" * 4096)  # the newest four cannot be opened
+    shutil.copyfile(kept[4], restored_copy(paths.data_dir, kept[4]))  # restored by the app, worked in since
+    paths.database.unlink()  # the damaged store deleted, to be rid of the question
+    return paths, kept[4]
