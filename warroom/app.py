@@ -9,6 +9,7 @@ import gc
 import html
 import importlib
 import os
+import secrets
 import sys
 import threading
 import time
@@ -131,6 +132,10 @@ class WarRoom:
     ) -> None:
         self._charts = charts
         self._recovery_file = recovery_file
+        # this session's entry in the recovery file (another window on the store keeps its own), and the entries
+        # of earlier sessions whose changes it was offered (offer_unsaved): taken over, settled with its own
+        self._session = secrets.token_hex(8)
+        self._takes: frozenset[str] = frozenset()
         self._early_scenarios = scenarios
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
@@ -506,7 +511,7 @@ class WarRoom:
         kept = [c for c in (changes if isinstance(changes, tuple | list) else ()) if isinstance(c, UnsavedChange)]
         try:
             if kept:
-                aside = write_unsaved(path, kept, self.store.display_target)
+                aside = write_unsaved(path, kept, self.store.display_target, session=self._session, takes=self._takes)
                 if aside is not None:  # the file the start said could not be read: kept, under another name
                     note = (
                         f"{path} could not be read; it was kept as {aside}, and this change kept in a new {path.name}"
@@ -514,7 +519,8 @@ class WarRoom:
                     print(f"warroom: {note}", file=sys.stderr)
                     self.window.statusBar().showMessage(note, 30000)
             else:
-                forget_unsaved(path, self.store.display_target)  # (other stores' kept changes stay)
+                # (other stores' and other sessions' kept changes stay)
+                forget_unsaved(path, self.store.display_target, session=self._session, takes=self._takes)
         except OSError as exc:
             print(f"warroom: the unsaved change could not be kept in {path}: {exc.strerror or exc}", file=sys.stderr)
 
@@ -524,10 +530,10 @@ class WarRoom:
         path = self._recovery_file
         if path is None:
             return ""
-        from warroom.store.recovery import read_unsaved
+        from warroom.store.recovery import read_kept
 
         try:
-            changes = read_unsaved(path, self.store.display_target)
+            changes, self._takes = read_kept(path, self.store.display_target)
         except ValueError as exc:
             note = f"{exc}; it was left as it is"
             self.window.statusBar().showMessage(note, 30000)
