@@ -500,8 +500,8 @@ class WarRoom:
 
     def _keep_unsaved(self, changes: object) -> None:
         """The window's unsaved changes in the recovery file at once (a kill or a crash loses nothing typed), or
-        the file gone once they are settled. A file that cannot be written is said on standard error (the close
-        goes on: it must not wait), and tried again at the close."""
+        the file gone once they are settled. A file that cannot be written (a full disk) is said on standard error
+        and in the status bar (the close goes on: it must not wait), and tried again at the close."""
         path = self._recovery_file
         if path is None:
             return
@@ -523,6 +523,12 @@ class WarRoom:
                 forget_unsaved(path, self.store.display_target, session=self._session, takes=self._takes)
         except OSError as exc:
             print(f"warroom: the unsaved change could not be kept in {path}: {exc.strerror or exc}", file=sys.stderr)
+            if kept:  # (the window too: started from the desktop, nobody reads standard error; a crash now loses it)
+                self.window.statusBar().showMessage(
+                    f"The unsaved change could not be kept in {path} ({exc.strerror or exc}): it is still in this "
+                    "window only; Edit ▸ Retry enters it again, or save it to a CSV file before closing",
+                    60000,
+                )
 
     def offer_unsaved(self) -> str:
         """The changes kept by an earlier session's close (the recovery file), for this store: offered for Edit >

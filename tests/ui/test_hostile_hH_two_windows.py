@@ -51,3 +51,48 @@ def test_two_windows_on_one_store_keep_both_windows_unsaved_changes(room, qtbot,
     finally:
         for _ in rooms:
             pass
+
+
+def _fill(folder: Path) -> None:
+    """Fill the disk under `folder` to its last byte."""
+    import os
+
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.gui
+def test_a_change_that_cannot_be_kept_on_a_full_disk_is_said_in_the_window_and_what_was_kept_stays(
+    room, tmp_path: Path
+) -> None:
+    """On a full disk the recovery file could not be written when a change was refused: said on standard error
+    only, which a window started from the desktop has nobody reading, so the user went on thinking a crash would
+    lose nothing. The window says it (the change is still in it, for Retry or a CSV file); the file keeps what it
+    held before, whole."""
+    from tests.store._tmpfs import small_tmpfs
+
+    with small_tmpfs(tmp_path / "full", "filling a disk"):
+        path = tmp_path / "full" / "unsaved-change.json"
+        room._recovery_file = path
+        first = _typed(3, "Kept before the disk filled")
+        room.window.keep_unsaved(first)
+        before = path.read_bytes()
+        _fill(tmp_path / "full")
+        room.window.keep_unsaved(_typed(4, "Refused on a full disk" + "x" * 5000))
+        said = room.window.statusBar().currentMessage()
+        assert "could not be kept" in said and str(path) in said and "still in this window" in said
+        assert path.read_bytes() == before
+        assert read_unsaved(path, room.store.display_target) == [first]
+        assert sorted(p.name for p in (tmp_path / "full").iterdir()) == [
+            "filler",
+            "unsaved-change.json",
+            "unsaved-change.json.lock",
+        ]
