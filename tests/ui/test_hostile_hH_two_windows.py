@@ -96,3 +96,34 @@ def test_a_change_that_cannot_be_kept_on_a_full_disk_is_said_in_the_window_and_w
             "unsaved-change.json",
             "unsaved-change.json.lock",
         ]
+
+
+@pytest.mark.gui
+def test_a_change_being_retried_stays_in_the_recovery_file_while_its_form_is_open(
+    room, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """Edit > Retry took the change out of the recovery file before its form opened: a kill, a crash or a power cut
+    while the user was going over the form lost what the file had kept safe (a signal or a session ending keeps
+    the form's figures, _keep_if_closing; these run no code). It stays kept until the form is answered."""
+    from PySide6.QtWidgets import QDialog
+
+    from warroom.ui.poll_dialog import PollDialog
+
+    path = tmp_path / "unsaved-change.json"
+    room._recovery_file = path
+    store = room.store.display_target
+    contest = room.poll_service.contest
+    change = UnsavedChange("add", (make_poll(9, pollster="Typed before the crash"),), contest.id, contest.name)
+    room.window.keep_unsaved(change)
+    assert read_unsaved(path, store) == [change]
+    during: list[list[UnsavedChange]] = []
+
+    def exec_(dialog: PollDialog) -> int:
+        during.append(read_unsaved(path, store))  # (a kill now: what the next start is offered)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(PollDialog, "exec", exec_)
+    room.window.action_retry.trigger()
+    assert during == [[change]]
+    assert read_unsaved(path, store) == [change]  # cancelled: still kept
+    assert room.window.unsaved_changes == (change,)
