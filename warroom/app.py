@@ -448,6 +448,9 @@ class WarRoom:
 
         def close_event(event) -> None:
             by_user = win.closing_by_user(event)
+            if by_user and self.import_worker.busy and not win.ask_close_while_importing():
+                event.ignore()  # an import cancelled without a word: the next day its polls were not there
+                return
             if not by_user:
                 win.close_unasked()  # a change failing on its way is said, never asked (nobody may be there)
             self._land_writes(ask=by_user)
@@ -464,6 +467,11 @@ class WarRoom:
                 QApplication.styleHints().colorSchemeChanged.disconnect(self._follow_scheme)
             win.finish_file_writes()  # an export writing on a worker: stopped, or its write finished whole
             self.store_writer.shutdown()
+            if self.import_worker.busy and not by_user:  # (the user was asked: they chose to cancel it)
+                print(
+                    "warroom: an import was running as the window closed: it was cancelled, none of its polls saved",
+                    file=sys.stderr,
+                )
             self.import_worker.shutdown()  # a running import is cancelled (rolled back), its thread joined
             self.settings.set_geometry("main", win.saveGeometry())
             self.settings.set_geometry("main_state", win.saveState())

@@ -127,3 +127,40 @@ def test_a_change_being_retried_stays_in_the_recovery_file_while_its_form_is_ope
     assert during == [[change]]
     assert read_unsaved(path, store) == [change]  # cancelled: still kept
     assert room.window.unsaved_changes == (change,)
+
+
+@pytest.mark.gui
+def test_quitting_while_an_import_runs_asks_first_and_no_keeps_the_window_and_the_import(
+    room, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """File > Quit (or the window's close button) while an import was writing cancelled it and rolled it back
+    without a word: the window went, and the next day the polls were not there, nothing having said so. The user
+    is asked; No keeps the window open and the import running. (A close nobody may answer, a signal or a session
+    ending, still cancels it: tests/ui/test_hostile_window.py.)"""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_import_worker import fresh_polls, write_csv
+    from warroom.store import polls as repo
+
+    asked: list[str] = []
+    monkeypatch.setattr(
+        room.window, "ask_close_while_importing", lambda: (asked.append("asked"), False)[1], raising=False
+    )
+    path = write_csv(room, tmp_path / "big.csv", fresh_polls(3000))
+    cid = room.poll_service.contest.id
+    with room.store.sessions() as s:
+        before = len(repo.list_polls(s, cid))
+    writing = threading.Event()
+    room.import_worker.progress_changed.connect(
+        lambda p: writing.set() if p.stage == "writing" and p.done > 0 else None, Qt.ConnectionType.DirectConnection
+    )
+    room.import_actions.import_file(path)
+    assert writing.wait(30)
+    room.window._quit_chosen()  # File > Quit
+    assert asked == ["asked"]
+    assert room.window.isVisible()
+    qtbot.waitUntil(lambda: not room.import_worker.busy, timeout=60000)
+    with room.store.sessions() as s:
+        assert len(repo.list_polls(s, cid)) == before + 3000

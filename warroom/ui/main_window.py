@@ -1684,6 +1684,17 @@ class MainWindow(QMainWindow):
         """The user gave the kept change up (`change`; None: every one)."""
         self._set_unsaved(() if change is None else tuple(c for c in self._unsaved if c is not change))
 
+    def ask_close_while_importing(self) -> bool:
+        """The user closes the window while an import runs: whether to close, cancelling it (nothing of it is
+        saved). No (the default, and Esc) keeps the window open and the import running."""
+        answer = ask_plain(
+            self,
+            "warroom: an import is running",
+            "An import is still running. Closing now cancels it: none of its polls are saved.\n\nClose anyway?",
+            icon=QMessageBox.Icon.Warning,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def closing_by_user(self, event: QCloseEvent) -> bool:
         """Whether this close is the user's (the window's close button, File > Quit, Ctrl+Q), who can be asked;
         a close by a signal (SIGTERM, Ctrl-C in the terminal), a session ending or a program's own close() is
