@@ -9,6 +9,7 @@ import gc
 import html
 import importlib
 import os
+import secrets
 import sys
 import threading
 import time
@@ -131,6 +132,10 @@ class WarRoom:
     ) -> None:
         self._charts = charts
         self._recovery_file = recovery_file
+        # this session's entry in the recovery file (another window on the store keeps its own), and the entries
+        # of earlier sessions whose changes it was offered (offer_unsaved): taken over, settled with its own
+        self._session = secrets.token_hex(8)
+        self._takes: frozenset[str] = frozenset()
         self._early_scenarios = scenarios
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
@@ -443,6 +448,9 @@ class WarRoom:
 
         def close_event(event) -> None:
             by_user = win.closing_by_user(event)
+            if by_user and self.import_worker.busy and not win.ask_close_while_importing():
+                event.ignore()  # an import cancelled without a word: the next day its polls were not there
+                return
             if not by_user:
                 win.close_unasked()  # a change failing on its way is said, never asked (nobody may be there)
             self._land_writes(ask=by_user)
@@ -459,6 +467,11 @@ class WarRoom:
                 QApplication.styleHints().colorSchemeChanged.disconnect(self._follow_scheme)
             win.finish_file_writes()  # an export writing on a worker: stopped, or its write finished whole
             self.store_writer.shutdown()
+            if self.import_worker.busy and not by_user:  # (the user was asked: they chose to cancel it)
+                print(
+                    "warroom: an import was running as the window closed: it was cancelled, none of its polls saved",
+                    file=sys.stderr,
+                )
             self.import_worker.shutdown()  # a running import is cancelled (rolled back), its thread joined
             self.settings.set_geometry("main", win.saveGeometry())
             self.settings.set_geometry("main_state", win.saveState())
@@ -495,8 +508,8 @@ class WarRoom:
 
     def _keep_unsaved(self, changes: object) -> None:
         """The window's unsaved changes in the recovery file at once (a kill or a crash loses nothing typed), or
-        the file gone once they are settled. A file that cannot be written is said on standard error (the close
-        goes on: it must not wait), and tried again at the close."""
+        the file gone once they are settled. A file that cannot be written (a full disk) is said on standard error
+        and in the status bar (the close goes on: it must not wait), and tried again at the close."""
         path = self._recovery_file
         if path is None:
             return
@@ -506,7 +519,7 @@ class WarRoom:
         kept = [c for c in (changes if isinstance(changes, tuple | list) else ()) if isinstance(c, UnsavedChange)]
         try:
             if kept:
-                aside = write_unsaved(path, kept, self.store.display_target)
+                aside = write_unsaved(path, kept, self.store.display_target, session=self._session, takes=self._takes)
                 if aside is not None:  # the file the start said could not be read: kept, under another name
                     note = (
                         f"{path} could not be read; it was kept as {aside}, and this change kept in a new {path.name}"
@@ -514,9 +527,16 @@ class WarRoom:
                     print(f"warroom: {note}", file=sys.stderr)
                     self.window.statusBar().showMessage(note, 30000)
             else:
-                forget_unsaved(path, self.store.display_target)  # (other stores' kept changes stay)
+                # (other stores' and other sessions' kept changes stay)
+                forget_unsaved(path, self.store.display_target, session=self._session, takes=self._takes)
         except OSError as exc:
             print(f"warroom: the unsaved change could not be kept in {path}: {exc.strerror or exc}", file=sys.stderr)
+            if kept:  # (the window too: started from the desktop, nobody reads standard error; a crash now loses it)
+                self.window.statusBar().showMessage(
+                    f"The unsaved change could not be kept in {path} ({exc.strerror or exc}): it is still in this "
+                    "window only; Edit ▸ Retry enters it again, or save it to a CSV file before closing",
+                    60000,
+                )
 
     def offer_unsaved(self) -> str:
         """The changes kept by an earlier session's close (the recovery file), for this store: offered for Edit >
@@ -524,10 +544,10 @@ class WarRoom:
         path = self._recovery_file
         if path is None:
             return ""
-        from warroom.store.recovery import read_unsaved
+        from warroom.store.recovery import read_kept
 
         try:
-            changes = read_unsaved(path, self.store.display_target)
+            changes, self._takes = read_kept(path, self.store.display_target)
         except ValueError as exc:
             note = f"{exc}; it was left as it is"
             self.window.statusBar().showMessage(note, 30000)
@@ -817,7 +837,7 @@ def open_with_recovery(
     offered as a copy instead. A store that cannot be reached says where its newest backup is, or, for a
     server's store, where the changes not saved to it are kept.
     """
-    from warroom.bootstrap import backups_of_target, gone_since_opened, made_new_notice, open_store
+    from warroom.bootstrap import backups_of_target, gone_since_opened, made_new_notice, open_store, restored_of
 
     gone = gone_since_opened(target, paths.backup_dir) if not _is_own_store(target, paths) else None
     if gone is not None:
@@ -825,8 +845,10 @@ def open_with_recovery(
         backups = backups_of_target(target, paths.backup_dir)
         return _offer_backups(backups, text, "warroom: the poll store is not there", paths, ask, tell)
     try:
+        # (looked up before the start's backup, which may rotate away the backup the copy is named after)
+        restored = restored_of(target, paths.data_dir, paths.backup_dir)
         opened = open_store(target, backup_dir=paths.backup_dir)
-        opened.notice = made_new_notice(opened, paths.data_dir, paths.backup_dir)
+        opened.notice = made_new_notice(opened, paths.data_dir, paths.backup_dir, restored_before=restored)
         return opened
     except StoreError as exc:
         backups = backups_of_target(target, paths.backup_dir) if exc.kind == "corrupt" else []

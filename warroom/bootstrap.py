@@ -31,6 +31,7 @@ from warroom.store.db import (
     redacted,
     refuse_planted_code,
     resolve_url,
+    sqlite_file_of,
     sqlite_path,
     translated,
     upgrade,
@@ -122,21 +123,8 @@ def settings_key(target: str | Path) -> str:
 
 
 def _sqlite_file_of(target: str | Path) -> Path | None:
-    """The file a SQLite target opens, however it is written (a path, `sqlite:///` or `sqlite+pysqlite:///` with
-    a query string, a `file:` URI, %-escapes), as SQLAlchemy and SQLite read it; None for a server or memory."""
-    try:
-        url = resolve_url(target)
-        backend = url.get_backend_name()
-    except Exception:  # a malformed URL: make_engine says so, without the password
-        return None
-    database = url.database or ""
-    if backend != "sqlite" or database in ("", ":memory:"):
-        return None
-    if database.startswith("file:"):  # SQLite's URI: file:/abs, file:///abs or file:rel, %-escaped
-        database = unquote(urlsplit(database).path)
-    if "\x00" in database:  # no file's name (open_store says so: _refuse_unreadable_sqlite_url)
-        return None
-    return Path(database)
+    """The file a SQLite target opens, however it is written; None for a server or memory (db.sqlite_file_of)."""
+    return sqlite_file_of(target)
 
 
 def backups_of_target(target: str | Path, backup_dir: Path) -> list[Path]:
@@ -158,14 +146,22 @@ def restored_of(target: str | Path, data_dir: Path, backup_dir: Path) -> Path | 
     return next((restored_copy(data_dir, b) for b in backups if restored_copy(data_dir, b).is_file()), None)
 
 
-def made_new_notice(opened: OpenStore, data_dir: Path, backup_dir: Path) -> str | None:
+def made_new_notice(
+    opened: OpenStore, data_dir: Path, backup_dir: Path, *, restored_before: Path | None = None
+) -> str | None:
     """What a start that made `opened` afresh (seeded with the demo races) says when a copy of one of that store's
     backups, restored at an earlier start, is there: the user's newer work is in it. A damaged own store deleted
     (as a user may, to be rid of the question) was made new with the demo races, and the restored copy holding
-    the work done since was named nowhere. None: not made here, or no such copy."""
+    the work done since was named nowhere. None: not made here, or no such copy.
+
+    Args:
+        restored_before: restored_of(target) looked up before the store was opened. The copy is found through its
+            backup's name, and the start that made the store new backs it up, rotating the oldest backup away:
+            when the newest ones could not be opened, the one restored was that oldest, and the copy was named
+            nowhere. (Looked up here too, for a caller that did not.)"""
     if not opened.seeded:
         return None
-    restored = restored_of(opened.target, data_dir, backup_dir)
+    restored = restored_before or restored_of(opened.target, data_dir, backup_dir)
     if restored is None:
         return None
     return (

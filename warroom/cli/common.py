@@ -303,7 +303,7 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     table) is refused unless the verb writes (`create`: an import, a new contest): a mistyped path given to a verb
     that only reads (`contests`, `average`, `render`...) made its folders and a new store seeded with the demo races,
     without a word, and showed the demo as if it were the team's (one rule, `bootstrap.open_store(create=False)`)."""
-    from warroom.bootstrap import NoStoreThere, gone_since_opened, made_new_notice, open_store, way_back
+    from warroom.bootstrap import NoStoreThere, gone_since_opened, made_new_notice, open_store, restored_of, way_back
     from warroom.store.errors import StoreError
 
     paths = paths_of(args)
@@ -313,6 +313,8 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     gone = gone_since_opened(target, paths.backup_dir) if args.db else None
     if gone is not None:  # (an unmounted team drive: an import made a new store in its place)
         raise CliError(f"--db {args.db}: {gone}")
+    # (looked up before the start's backup, which may rotate away the backup the copy is named after)
+    restored = restored_of(target, paths.data_dir, paths.backup_dir)
     try:
         # the user's own default store is made at its first use, by any verb
         opened = open_store(target, backup_dir=paths.backup_dir, seed=seed, create=create or not args.db)
@@ -326,7 +328,7 @@ def open_for_cli(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     warn = getattr(args, "warn", None)
     if opened.backup_error and callable(warn):  # the window says it too: an import then had no way back, unsaid
         warn(opened.backup_error)
-    notice = made_new_notice(opened, paths.data_dir, paths.backup_dir)
+    notice = made_new_notice(opened, paths.data_dir, paths.backup_dir, restored_before=restored)
     if notice and callable(warn):  # (the window says it too)
         warn(notice)
     return opened

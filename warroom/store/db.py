@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import getpass
 import hashlib
 import os
 import re
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from sqlalchemy import Connection, Engine, bindparam, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -138,6 +139,100 @@ def resolve_url(target: str | Path) -> URL:
     if is_url(target):
         return make_url(str(target))
     return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
+
+
+_NOT_WHICH_STORE = frozenset(
+    {
+        "application_name",
+        "channel_binding",
+        "client_encoding",
+        "connect_timeout",
+        "fallback_application_name",
+        "gssencmode",
+        "keepalives",
+        "keepalives_count",
+        "keepalives_idle",
+        "keepalives_interval",
+        "load_balance_hosts",
+        "sslcert",
+        "sslcompression",
+        "sslcrl",
+        "sslmode",
+        "sslrootcert",
+        "sslsni",
+        "target_session_attrs",
+        "tcp_user_timeout",
+    }
+)
+"""A server URL's options that say how to connect, never which database is read (libpq's connection settings):
+left out of store_identity. Every other option (`options=-csearch_path=...`, `service=`) may choose another store."""
+_DEFAULT_PORTS = {"postgresql": "5432", "mysql": "3306", "mariadb": "3306", "mssql": "1433", "oracle": "1521"}
+
+
+def sqlite_file_of(target: str | Path | URL) -> Path | None:
+    """The file a SQLite target opens, however it is written (a path, `sqlite:///` or `sqlite+pysqlite:///` with
+    a query string, a `file:` URI, %-escapes), as SQLAlchemy and SQLite read it; None for a server or memory."""
+    try:
+        url = target if isinstance(target, URL) else resolve_url(target)
+        backend = url.get_backend_name()
+    except Exception:  # a malformed URL: make_engine says so, without the password
+        return None
+    database = url.database or ""
+    if backend != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):  # SQLite's URI: file:/abs, file:///abs or file:rel, %-escaped
+        database = unquote(urlsplit(database).path)
+    if "\x00" in database:  # no file's name (open_store says so: _refuse_unreadable_sqlite_url)
+        return None
+    return Path(database)
+
+
+def store_identity(target: str | Path) -> str:
+    """Which store `target` reaches, as one text however it was typed, with no password in it: the key of what is
+    kept per store (the changes it refused, recovery.py). A SQLite file: its real path (relative to the folder
+    warroom runs in, links followed) as its folders spell it. A server: its backend (whichever driver), user,
+    host (lower case), port (the default filled in), database and the options that choose what is read, sorted
+    (how to connect, _NOT_WHICH_STORE, and secrets left out); for PostgreSQL, what libpq takes when a part is not
+    given (PGUSER, PGHOST, PGPORT, PGDATABASE, the login name). `postgresql://u@host/db`, `postgresql+psycopg://
+    u@HOST:5432/db` and `postgresql+psycopg://u:pw@/db?host=host` are one store. A URL that cannot be read: as
+    shown (redacted)."""
+    shown = redacted(target)  # first: a password with an unencoded '@' is never read as part of the host
+    if not is_url(shown):
+        return str(as_on_disk(Path(shown).expanduser().resolve()))
+    try:
+        url = make_url(shown)
+        backend = url.get_backend_name()
+    except Exception:
+        return shown
+    if backend == "sqlite":
+        path = sqlite_file_of(url)
+        return shown if path is None else str(as_on_disk(path.expanduser().resolve()))
+    query = {k: (v if isinstance(v, str) else ",".join(v)) for k, v in url.query.items()}
+    parts = {key: query.pop(key, None) for key in ("user", "host", "port", "dbname")}
+    user = url.username or parts["user"] or ""
+    host = url.host or parts["host"] or ""
+    port = str(url.port or parts["port"] or "")
+    database = url.database or parts["dbname"] or ""
+    if backend == "postgresql":
+        user = user or os.environ.get("PGUSER") or _login_name()
+        host = host or os.environ.get("PGHOST", "")
+        port = port or os.environ.get("PGPORT", "")
+        database = database or os.environ.get("PGDATABASE") or user
+    port = port or _DEFAULT_PORTS.get(backend, "")
+    if not host.startswith("/"):  # (a socket's folder is a path: its case is kept)
+        host = host.casefold()
+    options = sorted(
+        (k, v) for k, v in query.items() if k.casefold() not in _SECRET_KEYS and k.casefold() not in _NOT_WHICH_STORE
+    )
+    text = f"{backend}://{quote(user, safe='')}@{quote(host, safe='')}:{port}/{quote(database, safe='')}"
+    return text + ("?" + urlencode(options) if options else "")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # (no login name known: libpq fails to connect too)
+        return ""
 
 
 def in_memory(url: URL) -> bool:
@@ -1041,10 +1136,18 @@ STALE_PARTIAL_S = 3600.0
 
 
 def _clear_stale_partials(backup_dir: Path) -> None:
-    cutoff = datetime.now().timestamp() - STALE_PARTIAL_S
+    """Delete the `.partial` copies (and their journals) left by starts killed mid-copy: those written more than
+    STALE_PARTIAL_S from now, either way. One dated that far in the future was written before the clock was set
+    back (a dead battery, a restored virtual machine): it was never cleared, a store's size of disk lost at each
+    such start. (A copy being written now by another start, on a machine whose clock is a little off, stays.)"""
+    now = datetime.now().timestamp()
     for leftover in backup_dir.glob(".*.partial*"):
         with contextlib.suppress(OSError):
-            if leftover.is_file() and not leftover.is_symlink() and leftover.stat().st_mtime < cutoff:
+            if (
+                leftover.is_file()
+                and not leftover.is_symlink()
+                and abs(now - leftover.stat().st_mtime) > STALE_PARTIAL_S
+            ):
                 leftover.unlink()
 
 

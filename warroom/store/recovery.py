@@ -1,8 +1,8 @@
 """Changes the store refused, kept in a file of the data folder across a close that could not ask (a signal, a
 session ending), and offered again at the next start.
 
-The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): for each store (as shown,
-passwords redacted) every change not saved there, oldest first, each with its contest (number, name and
+The file is JSON, owner-only, written all or nothing (paths.write_private_atomic): for each store (keyed by
+store.db.store_identity, however its path or URL was typed; and as shown, passwords redacted) every change not saved there, oldest first, each with its contest (number, name and
 creation time), its action and the polls as typed (the campaign bundle's poll form, store.contests.poll_to_dict and poll_from_dict).
 """
 
@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -22,43 +22,57 @@ from typing import Any
 from warroom.core.types import Poll, UnsavedChange
 from warroom.paths import read_input_file, write_private_atomic
 from warroom.store.contests import poll_from_dict, poll_to_dict
+from warroom.store.db import redacted, store_identity
 
 RECOVERY_FILE_NAME = "unsaved-change.json"
 _VERSION = 3
 """Version 3 keeps each store's changes beside the others' ("stores": a list of {"store", "changes"}): one store per
 file, a session on another store that had a change refused wrote its own over the first store's, and settling it
 deleted them. Version 2 (one store: "store", and its "changes", oldest first) and version 1 (one change, its fields
-at the top) are still read."""
+at the top) are still read. Each entry's "key" (store_identity) says which store it is; an entry without one (written
+before it was kept) is the store its "store" text reaches. Each entry's "session" (none before it was kept: "") is
+the session that kept it: two windows on one store keep one entry each (the second's took the first's place)."""
 
 
-def write_unsaved(path: Path, changes: Sequence[UnsavedChange], store: str) -> Path | None:
-    """Keep `changes` (oldest first), made on `store` (its address as shown), in `path`, replacing what was kept for
-    that store; what other stores' sessions kept there stays. A file there that cannot be read (a later version's,
-    edited by hand: the start said it was left as it is) is set aside first, never replaced; returns where it went
-    (None: nothing set aside).
+def write_unsaved(
+    path: Path, changes: Sequence[UnsavedChange], store: str, *, session: str = "", takes: Collection[str] = ()
+) -> Path | None:
+    """Keep `changes` (oldest first), made on `store` (its address as shown) by `session`, in `path`, replacing what
+    that session kept for that store, and what the sessions in `takes` kept for it (the ones whose changes this
+    session was offered at its start, read_kept: they are in its window now); what other sessions and other
+    stores' kept there stays. A file there that cannot be read (a later version's, edited by hand: the start said
+    it was left as it is) is set aside first, never replaced; returns where it went (None: nothing set aside).
 
     Raises:
         OSError: it could not be written (the file as it was).
     """
-    entry = {"store": store, "changes": [_as_dict(change) for change in changes]}
+    key = store_identity(store)
+    entry = {
+        "key": key,
+        "store": redacted(store),
+        **({"session": session} if session else {}),
+        "changes": [_as_dict(change) for change in changes],
+    }
     with _held(path):
         try:
             entries, aside = _entries(path), None
         except ValueError:
             entries, aside = [], _set_aside(path)
-        _write(path, [*[e for e in entries if e.get("store") != store], entry])
+        _write(path, [*[e for e in entries if not _is_kept_by(e, key, {session, *takes})], entry])
     return aside
 
 
-def forget_unsaved(path: Path, store: str | None = None) -> None:
-    """The changes kept for `store` are settled (saved, exported or discarded): they go, and the file with them
-    once no store has any left (`store` None: the whole file goes)."""
+def forget_unsaved(path: Path, store: str | None = None, *, session: str = "", takes: Collection[str] = ()) -> None:
+    """The changes `session` (and the sessions in `takes`, as write_unsaved) kept for `store` are settled (saved,
+    exported or discarded): they go, and the file with them once no store has any left (`store` None: the whole
+    file goes)."""
     with _held(path):
         try:
             entries = _entries(path)
         except ValueError:  # a file that cannot be read holds no change of this session's: it stays as it is
             return
-        others = [e for e in entries if e.get("store") != store] if store is not None else []
+        key = None if store is None else store_identity(store)
+        others = [e for e in entries if not _is_kept_by(e, key, {session, *takes})] if key is not None else []
         if others:
             _write(path, others)
         else:
@@ -106,6 +120,27 @@ def _lock(fd: int, lock: Path) -> None:
             if time.monotonic() >= deadline:
                 raise OSError(f"{lock}: another warroom session holds it (waited {LOCK_WAIT_S:g} s)") from None
             time.sleep(0.01)
+
+
+def _is_for(entry: Any, key: str) -> bool:
+    """Whether a kept entry holds the changes of the store `key` (store_identity) names: by its "key", or for an
+    entry written before it was kept, by the store its "store" text reaches (that text as it was typed: another
+    spelling of the same store found nothing)."""
+    if not isinstance(entry, dict):
+        return False
+    if isinstance(entry.get("key"), str):
+        return bool(entry["key"] == key)
+    shown = entry.get("store")
+    return isinstance(shown, str) and bool(shown) and store_identity(shown) == key
+
+
+def _is_kept_by(entry: Any, key: str, sessions: Collection[str]) -> bool:
+    """Whether a kept entry holds the changes of the store `key` names, kept by one of `sessions` ("": an entry
+    that names no session, written before they were kept)."""
+    if not _is_for(entry, key):
+        return False
+    session = entry.get("session")
+    return (session if isinstance(session, str) else "") in sessions
 
 
 def _as_dict(change: UnsavedChange) -> dict[str, Any]:
@@ -189,30 +224,49 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 
 def read_unsaved(path: Path, store: str) -> list[UnsavedChange]:
-    """The changes kept in `path` for `store`, oldest first; none when there is no file, or none kept for that store.
+    """The changes kept in `path` for `store` by every session, oldest first (each session's in the order they were
+    kept), each once; none when there is no file, or none kept for that store.
 
     Raises:
         ValueError: the file is there but cannot be read as one (what, and where), so the user can look at it.
     """
+    return read_kept(path, store)[0]
+
+
+def read_kept(path: Path, store: str) -> tuple[list[UnsavedChange], frozenset[str]]:
+    """read_unsaved, and the sessions that kept them ("" for an entry that names none): a session offered them
+    takes them over (write_unsaved's `takes`), or they would be offered again after it settled them.
+
+    Raises:
+        ValueError: as read_unsaved.
+    """
     data = _load(path)
     if data is None:
-        return []
+        return [], frozenset()
+    key = store_identity(store)
     try:
         if data["warroom_unsaved_change"] == 1:
-            return [_change(data, "")] if data.get("store") == store else []
+            return ([_change(data, "")], frozenset({""})) if _is_for(data, key) else ([], frozenset())
         if data["warroom_unsaved_change"] == 2:
-            raw_changes = data["changes"] if data.get("store") == store else None
+            entries = [data] if _is_for(data, key) else []
         else:
             if not isinstance(data["stores"], list):
                 raise ValueError("stores must be a list")
-            raw_changes = next(
-                (e["changes"] for e in data["stores"] if isinstance(e, dict) and e.get("store") == store), None
-            )
-        if raw_changes is None:
-            return []
-        if not isinstance(raw_changes, list) or not raw_changes:
-            raise ValueError("it holds no changes")
-        return [_change(raw, f"change {k}: ") for k, raw in enumerate(raw_changes, start=1)]
+            # (every entry of that store: one per session, and the version before kept one per spelling of its URL)
+            entries = [e for e in data["stores"] if _is_for(e, key)]
+        changes: list[UnsavedChange] = []
+        read = 0
+        for entry in entries:
+            raw_changes = entry["changes"]
+            if not isinstance(raw_changes, list) or not raw_changes:
+                raise ValueError("it holds no changes")
+            for raw in raw_changes:
+                read += 1
+                change = _change(raw, f"change {read}: ")
+                if change not in changes:  # (a session's, taken over by one killed before it wrote its own)
+                    changes.append(change)
+        sessions = frozenset(e["session"] if isinstance(e.get("session"), str) else "" for e in entries)
+        return changes, sessions
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from None
 

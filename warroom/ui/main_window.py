@@ -524,7 +524,8 @@ class MainWindow(QMainWindow):
         import_requested: a CSV path dropped or chosen.
         presentation_requested: toggle meeting mode.
         unsaved_change_changed: the changes the store refused and not yet settled (retried, exported, discarded),
-            kept for Edit > Retry: a tuple of UnsavedChange, oldest first (empty once every one is settled).
+            kept for Edit > Retry: a tuple of UnsavedChange, oldest first (empty once every one is settled); a
+            Retry is heard of once it is over (a change whose form is open is not settled).
     """
 
     import_requested = Signal(object)
@@ -552,6 +553,7 @@ class MainWindow(QMainWindow):
         # the changes the store refused, in the order made: the polls as typed, and the contest's id and name they
         # were typed in, for Retry
         self._unsaved: tuple[UnsavedChange, ...] = ()
+        self._retrying = False  # a Retry under way: its changes are not settled (retry_failed_write)
         self._closing_by_user = False  # File > Quit or Ctrl+Q is closing the window (closing_by_user)
         self._session_ending = False  # the desktop session is ending (a logout): no close may wait on a question
         self._closing_unasked = False  # a close nobody may be there to answer: errors are said, never asked
@@ -1683,6 +1685,17 @@ class MainWindow(QMainWindow):
         """The user gave the kept change up (`change`; None: every one)."""
         self._set_unsaved(() if change is None else tuple(c for c in self._unsaved if c is not change))
 
+    def ask_close_while_importing(self) -> bool:
+        """The user closes the window while an import runs: whether to close, cancelling it (nothing of it is
+        saved). No (the default, and Esc) keeps the window open and the import running."""
+        answer = ask_plain(
+            self,
+            "warroom: an import is running",
+            "An import is still running. Closing now cancels it: none of its polls are saved.\n\nClose anyway?",
+            icon=QMessageBox.Icon.Warning,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def closing_by_user(self, event: QCloseEvent) -> bool:
         """Whether this close is the user's (the window's close button, File > Quit, Ctrl+Q), who can be asked;
         a close by a signal (SIGTERM, Ctrl-C in the terminal), a session ending or a program's own close() is
@@ -1756,7 +1769,7 @@ class MainWindow(QMainWindow):
         changed = changes != self._unsaved
         self._unsaved = changes
         self.action_retry.setEnabled(bool(changes))
-        if changed:
+        if changed and not self._retrying:
             self.unsaved_change_changed.emit(changes)
 
     def _quit_chosen(self) -> None:
@@ -1804,11 +1817,20 @@ class MainWindow(QMainWindow):
                 "made after it): it is not retried here; save it to a CSV file when you close to keep its polls."
             )
             return
-        for change in here:
-            self._set_unsaved(tuple(c for c in self._unsaved if c is not change))
-            if not self._retry_one(contest, change):  # cancelled: it, and the ones after it, stay kept in order
-                self._set_unsaved((change, *self._unsaved))
-                return
+        # A change being retried is not settled until its form is answered and its write sent: unsaved_change_changed
+        # (the recovery file) hears of the Retry once it is over. The file lost it as its form opened, and a kill,
+        # a crash or a power cut while the user went over the form lost what the file had kept safe.
+        before, self._retrying = self._unsaved, True
+        try:
+            for change in here:
+                self._set_unsaved(tuple(c for c in self._unsaved if c is not change))
+                if not self._retry_one(contest, change):  # cancelled: it, and the ones after it, stay kept in order
+                    self._set_unsaved((change, *self._unsaved))
+                    return
+        finally:
+            self._retrying = False
+            if self._unsaved != before:
+                self.unsaved_change_changed.emit(self._unsaved)
 
     def made_here(self, change: UnsavedChange) -> bool:
         """Whether the kept `change` was made in the contest open now: its number, and its creation time when kept
