@@ -260,10 +260,11 @@ def read_kept(path: Path, store: str) -> tuple[list[UnsavedChange], frozenset[st
             raw_changes = entry["changes"]
             if not isinstance(raw_changes, list) or not raw_changes:
                 raise ValueError("it holds no changes")
+            earlier = list(changes)  # (another session's: one it took over and kept again, killed before it settled)
             for raw in raw_changes:
                 read += 1
                 change = _change(raw, f"change {read}: ")
-                if change not in changes:  # (a session's, taken over by one killed before it wrote its own)
+                if change not in earlier:  # a session's own list is kept whole, as it kept it
                     changes.append(change)
         sessions = frozenset(e["session"] if isinstance(e.get("session"), str) else "" for e in entries)
         return changes, sessions
