@@ -505,7 +505,8 @@ def _baseline_and_defaults_of(
             a, b = averages.a, averages.b
         else:
             ranked = sorted((k for k in poll.first_round if k != "other"), key=lambda k: -poll.first_round[k])
-            standing = [k for k in ranked if k in {c.code for c in contest.standing}]
+            standing_codes = {c.code for c in contest.standing}
+            standing = [k for k in ranked if k in standing_codes]
             ranked = standing if len(standing) >= 2 else ranked  # a withdrawn candidate is never a finalist
             if len(ranked) < 2:
                 raise PipelineError(f"{poll.pollster}'s poll needs first-round figures for two candidates")
@@ -1276,26 +1277,19 @@ def default_case_on(
 ) -> tuple[Baseline, Scenario] | None:
     """The case the panel would show on `day` from the polls known then: the poll average as of that day as the
     baseline, with the default transfers and levers at zero. None when that day has no usable average."""
-    averages = compute_averages(polls, contest, as_of=day, priors=priors)
+    return _default_case(polls, contest, BaselineChoice("as_of", as_of=day), priors)
+
+
+def _default_case(
+    polls: Sequence[Poll], contest: Contest, choice: BaselineChoice, priors: PriorSource | None = None
+) -> tuple[Baseline, Scenario] | None:
+    """The case on the baseline `choice` (BaselineChoice(): the panel's default, the latest poll average) with the
+    default transfers and levers at zero; None when there is no usable average."""
+    averages = compute_averages(polls, contest, as_of=choice.as_of, priors=priors)
     if averages is None:
         return None
-    choice = BaselineChoice("as_of", as_of=day)
     try:
         return make_case(choice, polls, contest, averages, priors)
-    except PipelineError:
-        return None
-
-
-def _latest_case(
-    polls: Sequence[Poll], contest: Contest, priors: PriorSource | None = None
-) -> tuple[Baseline, Scenario] | None:
-    """The case the panel shows by default (the latest poll average as the baseline, the default transfers and
-    levers at zero); None when there is no usable average."""
-    averages = compute_averages(polls, contest, priors=priors)
-    if averages is None:
-        return None
-    try:
-        return make_case(BaselineChoice(), polls, contest, averages, priors)
     except PipelineError:
         return None
 
@@ -1350,7 +1344,7 @@ def forecast_over_time(
             # Every poll known: the panel's own case (its "latest average" baseline, read where the average's grid
             # ends), not one read a day or more on at the last fieldwork's end, with one day less to polling day
             # ("Likely Alpha (81 %)" in the panel, "Alpha 82 %" here, for the same polls)
-            case = _latest_case(polls, contest, priors)
+            case = _default_case(polls, contest, BaselineChoice(), priors)
         else:
             case = default_case_on(polls, contest, day, priors)
         if case is None:
