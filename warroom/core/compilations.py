@@ -312,8 +312,7 @@ def surname(name: str) -> str:
 
 def _party_code(party: str) -> str:
     """A party's code from its name, as candidate codes are made but upper case ("Les Républicains": "LES-REPUBLICAINS")."""
-    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(party).casefold())
-    code = ("-".join(part for part in slug.split("-") if part)[:40] or "candidate").upper()
+    code = (_hyphenated(party) or "candidate").upper()
     return "OTHER-PARTY" if code == "OTHER" else code  # "other" is the grouped other parties (Contest.problems)
 
 
@@ -327,9 +326,14 @@ def _slug(text: str) -> str:
     """A candidate code from `text`: its letters and digits, unaccented and lower case, joined by single hyphens;
     at most 40 characters, cut where it ends in no hyphen (a code may not: Contest.problems); a reserved code
     ("other", "none": a surname or a compilation's row) takes a suffix, as the contest form's codes do."""
-    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(text).casefold())
-    code = "-".join(part for part in slug.split("-") if part)[:40].rstrip("-") or "candidate"
+    code = _hyphenated(text).rstrip("-") or "candidate"
     return f"{code}-candidate" if code in RESERVED_CODES else code
+
+
+def _hyphenated(text: str) -> str:
+    """`text`'s letters and digits, unaccented and lower case, joined by single hyphens; its first 40 characters."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in _ascii(text).casefold())
+    return "-".join(part for part in slug.split("-") if part)[:40]
 
 
 def campaign_candidates(
