@@ -2645,16 +2645,18 @@ class ChartPanel(QWidget):
         self._run_landing()
         return True
 
-    def _run_landing(self) -> None:
-        """Run the landing's steps until they are done, or until this turn has done LAND_APART_S of them (a big
-        contest's, on screen: LAND_STEPS_FROM): the rest in the next turn (a timer: after the event loop's timers)."""
+    def _run_landing(self, *, whole: bool = False) -> None:
+        """Run the landing's steps until they are done, or (not `whole`) until this turn has done LAND_APART_S of
+        them (a big contest's, on screen: LAND_STEPS_FROM): the rest in the next turn (a timer: after the event loop's
+        timers)."""
         steps, self._landing_in = self._landing_in, None  # (a step that asks finish_landing finds nothing to do)
         if steps is None:
             return
         self._land_start = time.perf_counter()
         for _step in steps:
             if (
-                time.perf_counter() - self._land_start > LAND_APART_S
+                not whole
+                and time.perf_counter() - self._land_start > LAND_APART_S
                 and len(self._poll_list) >= LAND_STEPS_FROM
                 and self.isVisible()
             ):
@@ -2665,13 +2667,8 @@ class ChartPanel(QWidget):
     def finish_landing(self) -> None:
         """The landing on its way (if any), finished now: its remaining steps in this turn (before the charts are
         read for an export or a briefing)."""
-        steps, self._landing_in = self._landing_in, None
         self._land_timer.stop()
-        if steps is None:
-            return
-        self._land_start = time.perf_counter()
-        for _step in steps:
-            pass
+        self._run_landing(whole=True)
 
     def _landing_steps(self, polls: Sequence[Poll], averages: PollAverages | None) -> Iterator[None]:
         """The landing, paused (a yield) where the next turn may take it up: after each chart's series (_show_data),
