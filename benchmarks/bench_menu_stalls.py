@@ -28,6 +28,7 @@ copy of it; --no-cache builds it again.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import inspect
 import os
@@ -121,7 +122,7 @@ def main() -> int:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QDialog
 
-    from warroom.app import WarRoom, make_qapp
+    from warroom.app import WarRoom, collect_on_gui_thread, make_qapp
     from warroom.bootstrap import open_store
     from warroom.core.csvformat import polls_to_csv
     from warroom.services.settings import AppSettings
@@ -161,6 +162,11 @@ def main() -> int:
         run_loop(0.15)
 
     settle(lambda: service.loading is None)  # (a big race at the start is read on the writer's thread)
+    # As the app's start leaves it (app.Start._resume_gc): what the start built frozen, and the cyclic collector run
+    # from the window's thread only. Python's automatic collector ran on whichever thread crossed its threshold, the
+    # store writer's as often: its collections held the GIL there, not on the window's turn the app then has.
+    gc.freeze()
+    collect_on_gui_thread()
     if service.contest is None or service.contest.name != CONTEST.name:
         service.open_contest(next(c.id for c in service.contests() if c.name == CONTEST.name))
         settle(lambda: len(service.polls) == args.polls)

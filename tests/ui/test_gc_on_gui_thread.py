@@ -59,3 +59,32 @@ def test_the_collector_collects_the_oldest_generation_over_its_threshold(qapp, m
         collector.check()
         assert asked == expected, counts
     collector.deleteLater()
+
+
+def test_a_growing_young_heap_puts_the_collection_off(qapp, monkeypatch) -> None:
+    """A worker building a batch (the store writer's 100,000 polls of a select all + Delete) is not walked at each
+    look: the collection waits until the young objects stop growing, or DEFER_AT_MOST looks; a small heap is
+    collected at once."""
+    collector = GuiThreadCollector(qapp)
+    asked: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: asked.append(generation) or 0)
+    collector.threshold = (700, 10, 10)
+    big = GuiThreadCollector.YOUNG_CHEAP
+
+    def look(young: int) -> bool:
+        asked.clear()
+        monkeypatch.setattr(gc, "get_count", lambda: (young, 0, 0))
+        collector.check()
+        return bool(asked)
+
+    assert look(5_000)  # small: collected as before
+    assert not look(big * 2)  # growing past the cheap size: put off
+    assert not look(big * 4)
+    assert look(big * 3)  # fewer than at the last look (the batch freed): collected
+    assert not look(big * 2)  # a new batch: put off again
+    assert look(big * 2)  # no longer growing: collected
+    for i in range(GuiThreadCollector.DEFER_AT_MOST):
+        assert not look(big * (i + 2)), i
+    assert look(big * 99)  # still growing after DEFER_AT_MOST looks: collected anyway
+    assert collector.deferred == 0
+    collector.deleteLater()
