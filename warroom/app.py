@@ -13,10 +13,11 @@ import secrets
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QAction
@@ -214,6 +215,7 @@ class WarRoom:
             self.scenarios, self.presented, self.window, records=self.poll_service, pages=_LazyPages(self)
         )
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
+        _WORKERS.update((self.store_writer, self.averages, self.scenarios, self.import_worker))  # (the collector's)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
         self.preferences = ContestPreferences(settings, self.poll_service, store=settings_key(store.target))
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
@@ -747,6 +749,22 @@ WRITE_WAIT_ON_CLOSE_S = 10.0
 than a write's longest wait on a PostgreSQL server that stopped answering (the lock wait plus its margin, 5 s)."""
 
 
+_WORKERS: weakref.WeakSet[Any] = weakref.WeakSet()
+"""Every open room's workers (each with a `busy` property): GuiThreadCollector puts a collection off while one is
+at a job."""
+
+
+def workers_busy() -> bool:
+    """Whether any open room's worker (store writer, averages, scenario, import) is at a job now."""
+    for worker in list(_WORKERS):
+        try:
+            if worker.busy:
+                return True
+        except RuntimeError:  # (its Qt object already deleted)
+            continue
+    return False
+
+
 class GuiThreadCollector(QObject):
     """Python's cyclic garbage collection, run from a timer on the window's thread instead of wherever an
     allocation happens to cross the collector's threshold.
@@ -759,24 +777,25 @@ class GuiThreadCollector(QObject):
     window's thread collects the oldest generation whose count is over its threshold, as the collector itself
     would have (qutebrowser does the same).
 
-    A collection walks every young object still alive, so it waits while a worker is building a batch: when the
-    young objects are many (over YOUNG_CHEAP) and more than at the last look, it is put off, up to
-    DEFER_AT_MOST looks in a row. A select all + Delete of 100,000 polls had the store writer hold two lists of
-    100,000 polls for seconds, and each look collected them: 107 ms of the window's turn (issue 15). Once the
-    batch is done its objects are freed by reference counting, and the collection after it walks few."""
+    A collection walks every young object still alive, so it waits while a worker holds a batch it built: while a
+    worker is at a job (`workers_busy`: the store writer, the averages, the scenario, an import), it is put off,
+    up to DEFER_AT_MOST looks in a row. A select all + Delete
+    of 100,000 polls had the store writer hold 100,000 polls read back and a million rows for seconds, and a look
+    collected them: 107-270 ms of the window's turn (issue 15). Once the job is done its objects are freed by
+    reference counting, and the collection after it walks few. (The collector's count of young objects cannot
+    tell a big collection from a small one: it falls for every old object freed too, and a count of 6,500 took
+    92 ms.)"""
 
-    YOUNG_CHEAP = 50_000
-    """Young objects a collection walks in a few milliseconds: never put off."""
-    DEFER_AT_MOST = 10
-    """Looks in a row a growing heap puts the collection off (10 s at the usual interval): garbage in cycles made
-    meanwhile waits no longer than that."""
+    DEFER_AT_MOST = 30
+    """Looks in a row a busy worker puts the collection off (30 s at the usual interval; the undo of a
+    100,000-poll delete keeps the writer at work 10-15 s): garbage in cycles made meanwhile waits no longer."""
 
     def __init__(self, parent: QObject, interval_ms: int = 1000) -> None:
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         self.collections = 0  # collections run (tests)
         self.deferred = 0  # looks in a row that put a collection off
-        self._young_seen = 0  # young objects at the last look
+        self.busy: Callable[[], bool] = workers_busy  # whether a worker is at a job now
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -792,15 +811,12 @@ class GuiThreadCollector(QObject):
 
     def check(self) -> None:
         counts, threshold = gc.get_count(), self.threshold
-        young = counts[0]
-        if threshold[0] <= 0 or young <= threshold[0]:
+        if threshold[0] <= 0 or counts[0] <= threshold[0]:
             return
-        growing = young > self.YOUNG_CHEAP and young > self._young_seen
-        self._young_seen = young
-        if growing and self.deferred < self.DEFER_AT_MOST:
-            self.deferred += 1
+        if self.deferred < self.DEFER_AT_MOST and self.busy():
+            self.deferred += 1  # (a worker's batch still held: walked now, it would be walked for nothing)
             return
-        self.deferred, self._young_seen = 0, 0
+        self.deferred = 0
         generation = 2 if counts[2] > threshold[2] else 1 if counts[1] > threshold[1] else 0
         gc.collect(generation)
         self.collections += 1

@@ -374,6 +374,8 @@ def _delete_every_poll_then_undo(room, qtbot, monkeypatch) -> None:  # type: ign
     assert ps.polls == before and all(a is b for a, b in zip(ps.polls, before, strict=True))
     qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
     assert asked == [8]  # (before: 240, twice the polls put back under their own ids)
+    # what the writer keeps for a later write is the window's own poll, not a second copy of each read back
+    assert len(ps._w_last) == len(before) and all(ps._w_last[p.id] is p for p in before)
     assert ps.polls == before and dict(ps.polls_view) == {p.id: p for p in before}
     assert [header.sectionSize(c) for c in range(header.count())] == widths
     qtbot.waitUntil(lambda: sum(len(series.poll_ids) for series in charts._first.values()) > 0)  # with the average

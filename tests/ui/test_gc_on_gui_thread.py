@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 
 from warroom.app import GuiThreadCollector, collect_on_gui_thread
 
@@ -61,15 +62,17 @@ def test_the_collector_collects_the_oldest_generation_over_its_threshold(qapp, m
     collector.deleteLater()
 
 
-def test_a_growing_young_heap_puts_the_collection_off(qapp, monkeypatch) -> None:
-    """A worker building a batch (the store writer's 100,000 polls of a select all + Delete) is not walked at each
-    look: the collection waits until the young objects stop growing, or DEFER_AT_MOST looks; a small heap is
-    collected at once."""
+def test_a_busy_worker_puts_a_big_collection_off(qapp, monkeypatch) -> None:
+    """A worker holding a batch it built (the store writer's 100,000 polls read back for a select all + Delete) is
+    not walked at each look: a collection waits while a worker is at a job, up to
+    DEFER_AT_MOST looks, and is made once the workers are idle."""
     collector = GuiThreadCollector(qapp)
     asked: list[int] = []
     monkeypatch.setattr(gc, "collect", lambda generation=2: asked.append(generation) or 0)
     collector.threshold = (700, 10, 10)
-    big = GuiThreadCollector.YOUNG_CHEAP
+    busy = [True]
+    collector.busy = lambda: busy[0]
+    big = 50_000
 
     def look(young: int) -> bool:
         asked.clear()
@@ -77,14 +80,25 @@ def test_a_growing_young_heap_puts_the_collection_off(qapp, monkeypatch) -> None
         collector.check()
         return bool(asked)
 
-    assert look(5_000)  # small: collected as before
-    assert not look(big * 2)  # growing past the cheap size: put off
-    assert not look(big * 4)
-    assert look(big * 3)  # fewer than at the last look (the batch freed): collected
-    assert not look(big * 2)  # a new batch: put off again
-    assert look(big * 2)  # no longer growing: collected
+    assert not look(800)  # a worker at work: put off (the count cannot tell how many a collection walks)
+    assert not look(big)
+    assert not look(big * 9)
+    busy[0] = False
+    assert look(big * 9)  # the workers idle: collected
+    busy[0] = True
     for i in range(GuiThreadCollector.DEFER_AT_MOST):
-        assert not look(big * (i + 2)), i
-    assert look(big * 99)  # still growing after DEFER_AT_MOST looks: collected anyway
+        assert not look(big), i
+    assert collector.deferred == GuiThreadCollector.DEFER_AT_MOST
+    assert look(big)  # put off DEFER_AT_MOST looks in a row: collected anyway
     assert collector.deferred == 0
     collector.deleteLater()
+
+
+def test_an_open_rooms_workers_are_seen_busy(room, qtbot) -> None:
+    from warroom.app import workers_busy
+
+    qtbot.waitUntil(lambda: not workers_busy())
+    started = threading.Event()
+    room.store_writer.submit(lambda: (started.set(), time.sleep(0.2)), lambda _result, _error: None)
+    assert started.wait(5) and workers_busy()  # the store writer at a job
+    qtbot.waitUntil(lambda: not workers_busy())

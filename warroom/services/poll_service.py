@@ -1426,9 +1426,14 @@ class PollService(QObject):
                     self._w_spare_alias[key] = sid
             fresh = repo.list_polls(s, cid, ids=ids)
             by_id = {p.id: p for p in fresh}
-            self._w_last.update(by_id)  # type: ignore[arg-type]
             stored = [by_id[i] for i in ids]
             as_written = [p.id == q.id and p == q for p, q in zip(shown, stored, strict=True)]  # (not on the GUI's)
+            # what a later write expects of each: the poll shown where the store holds it so (the window's own
+            # object, not a second copy: an undone delete of 100,000 polls kept 100,000 copies here for good, and
+            # the window's collector walked them)
+            self._w_last.update(
+                (q.id or 0, p if same else q) for p, q, same in zip(shown, stored, as_written, strict=True)
+            )
             return stored, repo.spare_poll_ids(s, spare_wanted), as_written, ids
 
         def landed(result: tuple[list[Poll], list[int], list[bool], list[int]]) -> None:
