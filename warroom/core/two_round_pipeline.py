@@ -42,7 +42,7 @@ from warroom.core.two_round import (
     qualify_probabilities,
     splits_for_first_round,
 )
-from warroom.core.types import Contest, Rules
+from warroom.core.types import Contest, ExpectedTurnout, Rules
 
 __all__ = [
     "Campaign",
@@ -88,11 +88,14 @@ class Campaign(NamedTuple):
         notices: poll notices, oldest fieldwork first.
         matrices: published transfer matrices, oldest first.
         results: round (1, 2) -> official figures; empty when none is stored.
+        expected: the contest's own expected turnout, blank/null rate and electorate (Contest.expected), for a
+            first round read from the poll average (None: not set).
     """
 
     notices: tuple[PollNotice, ...]
     matrices: tuple[TransferMatrix, ...]
     results: Mapping[int, RoundResult]
+    expected: ExpectedTurnout | None = None
 
 
 def first_round_of(result: RoundResult) -> FirstRound:

@@ -513,7 +513,7 @@ class TwoRoundController(QObject):
             return
         latest = self.averages.latest() if self.averages is not None else {}
         try:
-            first, said, a, b = runoff_first_round(campaign.results, latest, pair)
+            first, said, a, b = runoff_first_round(campaign, latest, pair)
         except PipelineError as exc:
             self.failed.emit(str(exc))
             if isinstance(exc, NotFinalists):
