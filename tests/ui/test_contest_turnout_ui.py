@@ -1,0 +1,67 @@
+"""Issue 16, "nothing wrong counted": a two-round race of the campaign's own (not France's) with its own expected
+turnout, blank/null rate and electorate. The panel and `warroom scenario` showed France 2022's turnout and
+48.7 million registered for it, "with 2022's turnout"; both now read the race's own figures from one core
+function (core.two_round_view.first_round_from), and say so."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.cli._run import ok
+from tests.conftest import TOY
+from tests.ui.conftest import two_round_room
+from warroom.core.types import CountingSystem, ExpectedTurnout
+
+OWN = ExpectedTurnout(turnout=61.5, blank_null=8.0, registered=765_000)
+RACE = replace(
+    TOY,
+    name="Toyton Mayor runoff",
+    system=CountingSystem.TWO_ROUND,
+    second_round_date=TOY.election_date + timedelta(days=14),
+    expected=OWN,
+)
+
+
+def test_the_panel_and_the_cli_agree_on_a_race_with_its_own_turnout(qtbot, tmp_path: Path) -> None:
+    for room in two_round_room(qtbot, tmp_path, RACE):
+        model = room.two_round
+        assert model.first is not None and model.view is not None
+        assert model.first.registered == 765_000 and model.first.turnout == pytest.approx(61.5)
+        said = room.two_round_panel.source_label.text()
+        assert "race's own setting" in said and "765,000 registered" in said and "2022" not in said
+        projection = model.view.projection
+        turnout, share, chance = projection.turnout, projection.a_share, projection.win_probability_a
+    data = json.loads(ok("--data-dir", str(tmp_path), "--contest", RACE.name, "scenario", "--json"))
+    assert data["turnout"] == round(turnout, 3)
+    assert data["a_share"] == round(share, 3)
+    assert data["win_probability_a"] == round(chance, 4)
+    assert "race's own setting" in json.dumps(data) and "2022" not in json.dumps(data)
+    shown = ok("--data-dir", str(tmp_path), "contest", "show", RACE.name)
+    assert "expected first round: turnout 61.5 % of 765,000 registered voters, blank or null 8.0 %" in shown
+
+
+def test_the_form_shows_and_keeps_the_races_figures(qtbot) -> None:
+    from warroom.ui.contest_dialog import ContestDialog
+
+    france = replace(RACE, expected=ExpectedTurnout(100.0 * 35_923_707 / 48_747_876, 2.2012, 48_747_876))
+    dialog = ContestDialog(france)
+    qtbot.addWidget(dialog)
+    assert dialog.expected_turnout.text() == "73.69 %" and dialog.problems() == []
+    dialog.name.setText("Renamed")
+    assert dialog.contest().expected == france.expected  # (73.694... kept, not the 73.69 shown)
+    dialog.expected_registered.setValue(0)
+    assert any(p.startswith("registered: not set") for p in dialog.problems())
+    dialog.expected_registered.setValue(1000)
+    dialog.expected_blank_null.setValue(100)
+    assert any(p.startswith("expected_blank_null:") for p in dialog.problems())
+    dialog.expected_turnout.setValue(0)
+    dialog.expected_blank_null.setValue(0)
+    dialog.expected_registered.setValue(0)
+    assert dialog.problems() == [] and dialog.contest().expected is None
+    dialog.system.setCurrentIndex(dialog.system.findData(CountingSystem.SV))
+    assert not dialog.expected_row.isEnabled() and dialog.contest().expected is None
