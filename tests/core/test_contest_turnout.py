@@ -17,7 +17,7 @@ from warroom.core.contestfile import (
     contest_to_toml,
     parse_contest_file,
 )
-from warroom.core.france import FRANCE_2022_TURNOUT
+from warroom.core.france import FRANCE_2022_TURNOUT, Hypothesis, Matchup, PollNotice
 from warroom.core.saved_cases import two_round_case
 from warroom.core.two_round_pipeline import Campaign
 from warroom.core.two_round_view import first_round_from
@@ -140,10 +140,9 @@ def test_a_contest_file_with_only_some_of_the_figures_is_refused() -> None:
         parse_contest_file(text)
 
 
-def test_the_case_the_panel_and_the_cli_start_from_takes_the_campaigns_figures() -> None:
-    from warroom.core.france import Hypothesis, Matchup, PollNotice
-
-    notice = PollNotice(
+def notice_of_three() -> PollNotice:
+    """One poll of RACE: a first-round list of its three candidates and the Ruiz v Paz runoff."""
+    return PollNotice(
         "p1",
         "Ipsos",
         "",
@@ -155,6 +154,10 @@ def test_the_case_the_panel_and_the_cli_start_from_takes_the_campaigns_figures()
         (Hypothesis("H", {"Ana Ruiz": 40.0, "Beto Paz": 35.0, "Cata Vega": 25.0}, 1),),
         (Matchup("M", "Ana Ruiz", "Beto Paz", 55.0, 45.0, 2),),
     )
+
+
+def test_the_case_the_panel_and_the_cli_start_from_takes_the_campaigns_figures() -> None:
+    notice = notice_of_three()
     case = two_round_case(Campaign((notice,), (), {}, LIMA))
     assert case.first.registered == 7_650_000 and case.first.turnout == pytest.approx(61.5)
     assert "race's own setting" in case.first_source

@@ -65,3 +65,40 @@ def test_the_form_shows_and_keeps_the_races_figures(qtbot) -> None:
     assert dialog.problems() == [] and dialog.contest().expected is None
     dialog.system.setCurrentIndex(dialog.system.findData(CountingSystem.SV))
     assert not dialog.expected_row.isEnabled() and dialog.contest().expected is None
+
+
+def test_a_race_without_its_own_figures_is_told_where_to_set_them_in_the_panel(qtbot) -> None:
+    """Unset, the panel showed nothing but an 8-second status-bar line (or the last race's rows): it now says in
+    its own place that nothing is counted, and where to set the figures."""
+    from tests.core.test_contest_turnout import notice_of_three
+    from warroom.core.two_round_pipeline import Campaign
+    from warroom.services.two_round_service import TwoRoundController
+    from warroom.ui.two_round_panel import TwoRoundPanel
+
+    class Given:
+        def __init__(self, campaign: Campaign) -> None:
+            self.campaign = campaign
+
+        def load(self, _contest: object) -> Campaign:
+            return self.campaign
+
+    given = Given(Campaign((notice_of_three(),), (), {}, OWN))
+    model = TwoRoundController(given)
+    panel = TwoRoundPanel(model)
+    qtbot.addWidget(panel)
+
+    with qtbot.waitSignal(model.view_ready, timeout=5000):
+        model.set_contest(RACE)
+    assert not panel.missing_label.isVisibleTo(panel) and panel.splitter.isVisibleTo(panel)
+    given.campaign = Campaign((notice_of_three(),), (), {})
+    with qtbot.waitSignal(model.failed, timeout=5000):
+        model.set_contest(replace(RACE, expected=None))
+    assert model.view is None and model.first is None
+    said = panel.missing_label.text()
+    assert panel.missing_label.isVisibleTo(panel) and not panel.splitter.isVisibleTo(panel)
+    assert said.startswith("No runoff projection: no official first round") and "File > Edit contest" in said
+    assert "2022" not in said
+    given.campaign = Campaign((notice_of_three(),), (), {}, OWN)
+    with qtbot.waitSignal(model.view_ready, timeout=5000):
+        model.set_contest(RACE)
+    assert not panel.missing_label.isVisibleTo(panel) and panel.splitter.isVisibleTo(panel)

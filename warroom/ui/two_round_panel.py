@@ -61,7 +61,7 @@ from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Mes
 from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import DataLabel, as_html, literal_tip, signals_blocked
+from warroom.ui.qt_utils import DataLabel, as_html, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -84,6 +84,7 @@ class TwoRoundModel(Protocol):
     choices_changed: Any
     matchup_changed: Any
     first_round_changed: Any
+    failed: Any
     scenario_changed: Any
     view_ready: Any
     qualify_ready: Any
@@ -696,11 +697,20 @@ class TwoRoundPanel(QWidget):
         self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(out)
+        # Why there is no runoff to show (no first round: a race with neither an official first round nor its own
+        # expected turnout), in the splitter's place: its rows and figures would be another race's, or none.
+        self.missing_label = plain_label()
+        self.missing_label.setObjectName("two_round_missing")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.missing_label.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
+        layout.addWidget(self.missing_label)
 
         model.first_round_changed.connect(self.show_first_round)
+        model.failed.connect(self._on_model_failed)
         model.scenario_changed.connect(self.show_scenario)
         model.view_ready.connect(self.show_view)
         model.qualify_ready.connect(self.show_qualify)
@@ -719,6 +729,8 @@ class TwoRoundPanel(QWidget):
 
     def show_first_round(self, first: FirstRound) -> None:
         """A new first round or pair: rebuild the electorate rows and the pickers of the levers."""
+        self.missing_label.hide()
+        self.splitter.show()
         defaults, scenario = self.model.defaults, self.model.scenario
         # The defaults are the new pair's (the scenario may still be the last pair's until they are applied).
         source = defaults.scenario if defaults is not None else scenario
@@ -1059,6 +1071,16 @@ class TwoRoundPanel(QWidget):
             setter(value)
         finally:
             self._writing = False
+
+    def _on_model_failed(self, message: str) -> None:
+        """The model has no first round to project from: say why in the panel, not for 8 seconds in the status bar
+        alone, in place of the last race's rows and figures."""
+        if self.model.first is not None:
+            return  # (a refused change: the runoff shown still stands)
+        said = message.rstrip(". ")
+        self.missing_label.setText(f"No runoff projection: {said[:1].lower()}{said[1:]}.")
+        self.splitter.hide()
+        self.missing_label.show()
 
     def _on_split_changed(self, code: str, a: float, b: float, blank: float, abstain: float) -> None:
         self._write(partial(self.model.set_split, code), RunoffSplit(a, b, blank, abstain))
