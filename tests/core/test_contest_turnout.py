@@ -163,3 +163,18 @@ def test_the_case_the_panel_and_the_cli_start_from_takes_the_campaigns_figures()
     assert "race's own setting" in case.first_source
     with pytest.raises(ValueError, match="not set"):
         two_round_case(Campaign((notice,), (), {}))
+
+
+def test_a_threshold_on_registered_voters_reads_the_contests_own_turnout() -> None:
+    """French legislative rules (12.5 % of registered qualify) on a race with its own figures and no official first
+    round: the qualify odds took France 2022's 72.1 % of registered voters casting a valid vote; they now take the
+    race's (61.5 % turnout, 8 % of it blank or null: 56.58 %). Unset, the stated assumption stays."""
+    from warroom.core.two_round_pipeline import ASSUMED_VALID_OF_REGISTERED, valid_share_of_base
+    from warroom.core.types import Rules
+
+    legislative = Rules(finalists="threshold", qualify_threshold=12.5, qualify_base="registered", preferences=1)
+    of_cast = Rules(finalists="threshold", qualify_threshold=12.5, qualify_base="cast", preferences=1)
+    campaign = Campaign((notice_of_three(),), (), {}, LIMA)
+    assert valid_share_of_base(campaign, legislative) == pytest.approx(61.5 * 0.92)
+    assert valid_share_of_base(campaign, of_cast) == pytest.approx(92.0)
+    assert valid_share_of_base(Campaign((notice_of_three(),), (), {}), legislative) == ASSUMED_VALID_OF_REGISTERED

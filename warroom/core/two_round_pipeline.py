@@ -567,12 +567,14 @@ class TwoRoundReport:
 
 ASSUMED_VALID_OF_REGISTERED = 72.1
 """Valid votes as % of registered voters where a threshold on registered voters needs it and the contest has
-no official first round stored: the 2022 presidential first round's (35,132,947 valid of 48,747,876)."""
+neither an official first round stored nor its own expected one: the 2022 presidential first round's (35,132,947
+valid of 48,747,876)."""
 
 
 def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
     """Valid votes as % of the qualifying threshold's base (qualify_probabilities' valid_of_base): 100 for a
-    base of valid votes; for "registered" or "cast", the stored official first round's, else
+    base of valid votes; for "registered" or "cast", the stored official first round's, else the contest's own
+    expected first round's (Campaign.expected: turnout less its blank and null votes), else
     ASSUMED_VALID_OF_REGISTERED (registered) or 98 (cast: 2 % blank or null, 2022's first round had 2.2 %)."""
     if rules is None or rules.finalists != "threshold" or rules.qualify_base == "valid":
         return 100.0
@@ -580,6 +582,10 @@ def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
     if one is not None:
         base = one.registered if rules.qualify_base == "registered" else one.voters
         return 100.0 * one.valid / base
+    expected = campaign.expected
+    if expected is not None:
+        valid_of_cast = 100.0 - expected.blank_null
+        return expected.turnout * valid_of_cast / 100.0 if rules.qualify_base == "registered" else valid_of_cast
     return ASSUMED_VALID_OF_REGISTERED if rules.qualify_base == "registered" else 98.0
 
 
