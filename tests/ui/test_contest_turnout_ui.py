@@ -34,6 +34,10 @@ def test_the_panel_and_the_cli_agree_on_a_race_with_its_own_turnout(qtbot, tmp_p
         assert model.first.registered == 765_000 and model.first.turnout == pytest.approx(61.5)
         said = room.two_round_panel.source_label.text()
         assert "race's own setting" in said and "765,000 registered" in said and "2022" not in said
+        # each electorate's size in voters: "0.17 m" (millions, as France's were given) said little of 765,000
+        titles = {code: room.two_round_panel._row_titles[code].text() for code in model.first.electorates()}
+        for code, size in model.first.electorates().items():
+            assert f"{size:,.0f};" in titles[code] and " m;" not in titles[code], titles[code]
         projection = model.view.projection
         turnout, share, chance = projection.turnout, projection.a_share, projection.win_probability_a
     data = json.loads(ok("--data-dir", str(tmp_path), "--contest", RACE.name, "scenario", "--json"))
@@ -71,18 +75,12 @@ def test_a_race_without_its_own_figures_is_told_where_to_set_them_in_the_panel(q
     """Unset, the panel showed nothing but an 8-second status-bar line (or the last race's rows): it now says in
     its own place that nothing is counted, and where to set the figures."""
     from tests.core.test_contest_turnout import notice_of_three
+    from tests.ui.test_two_round import _Given
     from warroom.core.two_round_pipeline import Campaign
     from warroom.services.two_round_service import TwoRoundController
     from warroom.ui.two_round_panel import TwoRoundPanel
 
-    class Given:
-        def __init__(self, campaign: Campaign) -> None:
-            self.campaign = campaign
-
-        def load(self, _contest: object) -> Campaign:
-            return self.campaign
-
-    given = Given(Campaign((notice_of_three(),), (), {}, OWN))
+    given = _Given(Campaign((notice_of_three(),), (), {}, OWN))
     model = TwoRoundController(given)
     panel = TwoRoundPanel(model)
     qtbot.addWidget(panel)

@@ -138,6 +138,12 @@ def electorate_title(name: str) -> str:
     return f"{short_name(name)}'s voters"
 
 
+def voters_text(size: float) -> str:
+    """An electorate's size on its row: millions from a million up ("9.78 m", France's), else the whole number
+    (a race's own electorate of 765,000 showed its candidates' voters as "0.18 m", a town's as "0.00 m")."""
+    return f"{size / 1e6:.2f} m" if size >= 1e6 else f"{size:,.0f}"
+
+
 def range_tip(cell: CellRange, what: str) -> str:
     """A slider's tooltip line naming the pollsters at each end of the published range."""
     if cell.low == cell.high:
@@ -1012,7 +1018,7 @@ class TwoRoundPanel(QWidget):
                 f"{tip}.\n{range_tip(cell, what)}" for cell, what, tip in zip(cells, names, tips, strict=True)
             )
         record = _RowRecord(
-            f"<b>{as_html(electorate_title(code))}</b> ({as_html(f'{role}{share}{size / 1e6:.2f} m; {where}')})",
+            f"<b>{as_html(electorate_title(code))}</b> ({as_html(f'{role}{share}{voters_text(size)}; {where}')})",
             (f"to {short_name(a)}", f"to {short_name(b)}"),
             tips,
             slider_tips,
