@@ -18,6 +18,7 @@ from tests.ui.conftest import two_round_room
 from warroom.core.types import CountingSystem, ExpectedTurnout
 
 OWN = ExpectedTurnout(turnout=61.5, blank_null=8.0, registered=765_000)
+EDITED = ExpectedTurnout(turnout=70.0, blank_null=2.0, registered=800_000)
 RACE = replace(
     TOY,
     name="Toyton Mayor runoff",
@@ -38,6 +39,12 @@ def test_the_panel_and_the_cli_agree_on_a_race_with_its_own_turnout(qtbot, tmp_p
         titles = {code: room.two_round_panel._row_titles[code].text() for code in model.first.electorates()}
         for code, size in model.first.electorates().items():
             assert f"{size:,.0f};" in titles[code] and " m;" not in titles[code], titles[code]
+        # the race's form changes them: the runoff follows at once (the contest edit reloads the campaign), and
+        # the CLI reads the edited figures from the store
+        stored = room.poll_service.contest
+        room.poll_service.update_contest(replace(stored, expected=EDITED), stored)
+        qtbot.waitUntil(lambda m=model: m.view is not None and m.view.first.registered == 800_000, timeout=5000)
+        assert "turnout 70.0 % of 800,000 registered voters" in room.two_round_panel.source_label.text()
         projection = model.view.projection
         turnout, share, chance = projection.turnout, projection.a_share, projection.win_probability_a
     data = json.loads(ok("--data-dir", str(tmp_path), "--contest", RACE.name, "scenario", "--json"))
@@ -46,7 +53,7 @@ def test_the_panel_and_the_cli_agree_on_a_race_with_its_own_turnout(qtbot, tmp_p
     assert data["win_probability_a"] == round(chance, 4)
     assert "race's own setting" in json.dumps(data) and "2022" not in json.dumps(data)
     shown = ok("--data-dir", str(tmp_path), "contest", "show", RACE.name)
-    assert "expected first round: turnout 61.5 % of 765,000 registered voters, blank or null 8.0 %" in shown
+    assert "expected first round: turnout 70.0 % of 800,000 registered voters, blank or null 2.0 %" in shown
 
 
 def test_the_form_shows_and_keeps_the_races_figures(qtbot) -> None:
