@@ -79,18 +79,22 @@ def test_the_form_shows_and_keeps_the_races_figures(qtbot) -> None:
 
 
 def test_a_race_without_its_own_figures_is_told_where_to_set_them_in_the_panel(qtbot) -> None:
-    """Unset, the panel showed nothing but an 8-second status-bar line (or the last race's rows): it now says in
-    its own place that nothing is counted, and where to set the figures."""
+    """Unset, the panel showed nothing but an 8-second status-bar line (or the last race's rows), and meeting mode
+    the last race's verdict over a "this scenario" line at 0: both now say in their own place that nothing is
+    counted, and where to set the figures."""
     from tests.core.test_contest_turnout import notice_of_three
     from tests.ui.test_two_round import _Given
     from warroom.core.two_round_pipeline import Campaign
     from warroom.services.two_round_service import TwoRoundController
+    from warroom.ui.two_round_answer import TwoRoundAnswerView
     from warroom.ui.two_round_panel import TwoRoundPanel
 
     given = _Given(Campaign((notice_of_three(),), (), {}, OWN))
     model = TwoRoundController(given)
     panel = TwoRoundPanel(model)
     qtbot.addWidget(panel)
+    answer = TwoRoundAnswerView(model)  # meeting mode's page: it drew "this scenario" at 0 with no verdict
+    qtbot.addWidget(answer)
 
     with qtbot.waitSignal(model.view_ready, timeout=5000):
         model.set_contest(RACE)
@@ -103,7 +107,13 @@ def test_a_race_without_its_own_figures_is_told_where_to_set_them_in_the_panel(q
     assert panel.missing_label.isVisibleTo(panel) and not panel.splitter.isVisibleTo(panel)
     assert said.startswith("No runoff projection: no official first round") and "File > Edit contest" in said
     assert "2022" not in said
+    assert answer.verdict.text() == "No runoff projection" and not answer.projected.isVisible()
+    assert "Edit contest" in answer.details.text() and "2022" not in answer.details.text()
+    late = TwoRoundAnswerView(model)  # (the app makes the page when meeting mode first needs it)
+    qtbot.addWidget(late)
+    assert late.verdict.text() == "No runoff projection" and not late.projected.isVisible()
     given.campaign = Campaign((notice_of_three(),), (), {}, OWN)
     with qtbot.waitSignal(model.view_ready, timeout=5000):
         model.set_contest(RACE)
     assert not panel.missing_label.isVisibleTo(panel) and panel.splitter.isVisibleTo(panel)
+    assert answer.verdict.text() != "No runoff projection" and answer.projected.isVisible()

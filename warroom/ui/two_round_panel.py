@@ -98,6 +98,7 @@ class TwoRoundModel(Protocol):
     lead: MatchupLead | None
     first: FirstRound | None
     first_source: str
+    no_first_round: str
     credit: str
     runoff_result: RoundResult | None
     defaults: ScenarioDefaults | None
@@ -726,6 +727,8 @@ class TwoRoundPanel(QWidget):
             self.show_scenario(model.scenario)
         if model.view is not None:
             self.show_view(model.view)
+        elif model.no_first_round:
+            self._on_model_failed(model.no_first_round)
 
     # --- data down ------------------------------------------------------------------------------------------
 
@@ -1078,12 +1081,12 @@ class TwoRoundPanel(QWidget):
         finally:
             self._writing = False
 
-    def _on_model_failed(self, message: str) -> None:
+    def _on_model_failed(self, _message: str) -> None:
         """The model has no first round to project from: say why in the panel, not for 8 seconds in the status bar
         alone, in place of the last race's rows and figures."""
-        if self.model.first is not None:
+        if not self.model.no_first_round:
             return  # (a refused change: the runoff shown still stands)
-        said = message.rstrip(". ")
+        said = self.model.no_first_round.rstrip(". ")
         self.missing_label.setText(f"No runoff projection: {said[:1].lower()}{said[1:]}.")
         self.splitter.hide()
         self.missing_label.show()
