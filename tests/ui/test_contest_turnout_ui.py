@@ -109,6 +109,10 @@ def test_a_race_without_its_own_figures_is_told_where_to_set_them_in_the_panel(q
     assert "2022" not in said
     assert answer.verdict.text() == "No runoff projection" and not answer.projected.isVisible()
     assert "Edit contest" in answer.details.text() and "2022" not in answer.details.text()
+    from warroom.services.case_library import TwoRoundLibrary
+
+    # the briefing's "First round the scenarios start from" was empty: it says why there is none
+    assert TwoRoundLibrary(model).briefing_lines() == [said]
     late = TwoRoundAnswerView(model)  # (the app makes the page when meeting mode first needs it)
     qtbot.addWidget(late)
     assert late.verdict.text() == "No runoff projection" and not late.projected.isVisible()

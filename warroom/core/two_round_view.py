@@ -94,6 +94,13 @@ def matchup_points(notices: Iterable[PollNotice], a: str, b: str) -> tuple[list[
     return days, leads, pollsters
 
 
+def no_projection_text(reason: str) -> str:
+    """Why a two-round race shows no runoff (first_round_from's refusal, as the controller keeps it), in the one
+    sentence the panel and the briefing give: "No runoff projection: no official first round, and ..."."""
+    said = reason.rstrip(". ")
+    return f"No runoff projection: {said[:1].lower()}{said[1:]}."
+
+
 def first_round_from(
     official: Mapping[int, RoundResult] | None, average: Mapping[str, float], expected: ExpectedTurnout | None
 ) -> tuple[FirstRound, str]:

@@ -58,7 +58,13 @@ from PySide6.QtWidgets import (
 from warroom.core.forecast import chance_text, signed_points
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
-from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
+from warroom.core.two_round_view import (
+    MatchupLead,
+    ScenarioDefaults,
+    TwoRoundView,
+    no_projection_text,
+    question_text,
+)
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
 from warroom.ui.qt_utils import DataLabel, as_html, literal_tip, plain_label, signals_blocked
@@ -1086,8 +1092,7 @@ class TwoRoundPanel(QWidget):
         alone, in place of the last race's rows and figures."""
         if not self.model.no_first_round:
             return  # (a refused change: the runoff shown still stands)
-        said = self.model.no_first_round.rstrip(". ")
-        self.missing_label.setText(f"No runoff projection: {said[:1].lower()}{said[1:]}.")
+        self.missing_label.setText(no_projection_text(self.model.no_first_round))
         self.splitter.hide()
         self.missing_label.show()
 
