@@ -96,7 +96,7 @@ def test_upgrading_a_0006_store_sets_frances_presidential_races_and_leaves_the_r
 @pytest.mark.parametrize("column", ["expected_turnout", "expected_blank_null", "expected_registered"])
 def test_the_columns_are_all_or_nothing_on_read(tmp_path: Path, column: str) -> None:
     """A store edited by hand with one of the three cleared reads as not set (the view then says so), never as a
-    half-made setting."""
+    half-made setting (opening the store names it first: test_a_setting_edited_outside_warroom_is_named_at_open)."""
     engine = make_engine(str(tmp_path / "s.sqlite3"))
     upgrade(engine)
     sessions = make_session_factory(engine)
@@ -108,3 +108,36 @@ def test_the_columns_are_all_or_nothing_on_read(tmp_path: Path, column: str) -> 
         back = repo.get_contest(s, cid)
     assert back is not None and back.expected is None
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ("expected_turnout = 150", "expected_turnout: must be more than 0 and at most 100 %"),
+        ("expected_turnout = 'lots'", "expected_turnout: must be more than 0 and at most 100 %"),
+        ("expected_blank_null = -1", "expected_blank_null: must be more than 0 and under 100 %"),
+        ("expected_registered = 0", "expected_registered: must be a whole number of voters"),
+        ("expected_registered = NULL", "set only in part"),
+    ],
+)
+def test_a_setting_edited_outside_warroom_is_named_at_open(tmp_path: Path, values: str, words: str) -> None:
+    """A setting no form or file could store, written with the sqlite3 shell, was a traceback in every verb that
+    read the race (ExpectedTurnout refuses it); it is named at open as other hand edits are, nothing changed."""
+    import sqlite3
+
+    from warroom.store.errors import StoreError
+
+    db = tmp_path / "polls.sqlite3"
+    store = open_store(db, backup_dir=None, seed=False)
+    with store.sessions.begin() as s:
+        cid = repo.add_contest(s, RACE)
+    store.close()
+    con = sqlite3.connect(db)
+    with con:
+        con.execute(f"UPDATE contest SET {values} WHERE id = ?", (cid,))
+    con.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as info:
+        open_store(db, backup_dir=None, seed=False)
+    assert f"contest #{cid}: " in str(info.value) and words in str(info.value), str(info.value)
+    assert "outside warroom" in str(info.value) and db.read_bytes() == before
