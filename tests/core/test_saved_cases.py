@@ -180,12 +180,12 @@ def test_carrying_a_case_over_follows_the_finalists_when_todays_polls_swap_a_and
 
 
 def test_the_first_round_of_a_runoff_case_spells_the_finalists_as_the_results_do(campaign: Campaign) -> None:
-    first, said, a, b = runoff_first_round(campaign.results, {}, ("emmanuel macron", "MARINE LE PEN"))
+    first, said, a, b = runoff_first_round(campaign, {}, ("emmanuel macron", "MARINE LE PEN"))
     assert (a, b) == (MACRON, LE_PEN) and a in first.votes and said
     with pytest.raises(NotFinalists, match="Nobody v Emmanuel Macron: both must be first-round candidates"):
-        runoff_first_round(campaign.results, {}, ("Nobody", MACRON))
+        runoff_first_round(campaign, {}, ("Nobody", MACRON))
     with pytest.raises(PipelineError):
-        runoff_first_round({}, {}, (MACRON, LE_PEN))  # no first round at all
+        runoff_first_round(Campaign((), (), {}), {}, (MACRON, LE_PEN))  # no first round at all
 
 
 # --- hostile pass (issue 16): hand-edited saved-case records --------------------------------------------------

@@ -8,13 +8,19 @@ import numpy as np
 import pytest
 
 from warroom.core.averaging import AverageSeries
-from warroom.core.france import ABSTAINERS, BLANK_NULL, Hypothesis, Matchup, PollNotice, RoundResult
+from warroom.core.france import (
+    ABSTAINERS,
+    BLANK_NULL,
+    FRANCE_2022_TURNOUT,
+    Hypothesis,
+    Matchup,
+    PollNotice,
+    RoundResult,
+)
 from warroom.core.two_round import FirstRound, RunoffSplit, TwoRoundScenario, project
 from warroom.core.two_round_pipeline import candidate_averages
 from warroom.core.two_round_view import (
     NOTICE_NOTE,
-    REGISTERED_2022,
-    TURNOUT_2022,
     NoticeRows,
     campaign_chart,
     default_scenario,
@@ -47,15 +53,16 @@ def test_question_text_names_each_reachable_break_even_and_sums_up_the_rest() ->
     assert view.projection == project(FIRST, TwoRoundScenario("A", "B", SPLITS))
 
 
-def test_first_round_official_else_poll_average_with_2022_turnout() -> None:
+def test_first_round_official_else_poll_average_with_the_contests_turnout() -> None:
     one = RoundResult(1, date(2022, 4, 10), {"A": 600, "B": 300}, registered=1200, voters=920, blank_null=20)
-    first, said = first_round_from({1: one}, {"A": 10.0, "B": 90.0})
+    first, said = first_round_from({1: one}, {"A": 10.0, "B": 90.0}, None)
     assert first.votes == {"A": 600, "B": 300} and first.registered == 1200 and said.startswith("Official")
-    first, said = first_round_from({}, {"A": 60.0, "B": 40.0})
-    assert first.registered == REGISTERED_2022 and first.turnout == pytest.approx(TURNOUT_2022)
+    first, said = first_round_from({}, {"A": 60.0, "B": 40.0}, FRANCE_2022_TURNOUT)
+    assert first.registered == FRANCE_2022_TURNOUT.registered
+    assert first.turnout == pytest.approx(FRANCE_2022_TURNOUT.turnout)
     assert first.shares() == pytest.approx({"A": 60.0, "B": 40.0}) and "poll average" in said
     with pytest.raises(ValueError, match="no first round"):
-        first_round_from({}, {"A": 100.0})
+        first_round_from({}, {"A": 100.0}, FRANCE_2022_TURNOUT)
 
 
 def test_a_pair_without_a_matrix_starts_neutral() -> None:

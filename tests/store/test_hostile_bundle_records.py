@@ -158,6 +158,7 @@ def _race_file(tmp_path: Path, home: list[str], race: str, name: str, system: st
     text = path.read_text("utf-8").split("\n[result]")[0]
     text = re.sub(r'\nsystem = "[a-z_]+"', f'\nsystem = "{system}"', text)
     text = re.sub(r"\nsecond_round_date = [0-9-]+", "", text)
+    text = re.sub(r"\n(expected_turnout|expected_blank_null|registered) = [0-9.e+-]+", "", text)  # (two-round only)
     text = re.sub(r"\n\[rules\].*?(?=\n\[)", "\n", text, flags=re.S)
     text = re.sub(r'\nname = "' + re.escape(race) + '"', f'\nname = "{name}"', text, count=1)
     path.write_text(text + "\n", encoding="utf-8")

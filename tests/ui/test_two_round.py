@@ -79,7 +79,7 @@ def test_the_service_shows_the_core_numbers_for_the_2022_runoff(controller: TwoR
     assert report.matchup is not None and (report.matchup.a, report.matchup.b) == model.matchup
     assert model.lead is not None and model.lead.average.win_probability() == report.matchup.win_probability()
     assert model.averages is not None and model.averages.latest() == averages.latest()
-    first, said = first_round_from(campaign.results, averages.latest())
+    first, said = first_round_from(campaign.results, averages.latest(), campaign.expected)
     assert said.startswith("Official first round") and first.registered == 48_747_876
     defaults = default_scenario(first, campaign.matrices, MACRON, LE_PEN, proxies=FAR_LEFT_2022)
     expected = evaluate(first, defaults.scenario, error=defaults.error)
@@ -604,18 +604,19 @@ class _Given:
 
 def test_a_race_before_its_first_round_runs_on_the_poll_average(qtbot, france) -> None:
     """France 2027 as compiled in July 2026: no official result and no matrix yet. The first round is the poll
-    average (with 2022's turnout), the pair's splits start neutral, and the answer is still solved exactly."""
+    average (with the race's own expected first round, France 2022's as a race made from the compilation has it),
+    the pair's splits start neutral, and the answer is still solved exactly."""
     from tests.core.test_france import shared
-    from warroom.core.france import parse_mieuxvoter
+    from warroom.core.france import FRANCE_2022_TURNOUT, parse_mieuxvoter
 
     folder = shared("france-2027")
     texts = [(folder / f).read_text(encoding="utf-8") for f in ("polls.csv", "hypotheses.csv", "candidats.csv")]
     mv = parse_mieuxvoter(*texts, (folder / "presidentielle2027.csv").read_text(encoding="utf-8"))
     contest = replace(france, name="France 2027", election_date=date(2027, 4, 11), second_round_date=None, id=None)
-    model = TwoRoundController(_Given(Campaign(mv.notices, (), {})))
+    model = TwoRoundController(_Given(Campaign(mv.notices, (), {}, FRANCE_2022_TURNOUT)))
     with qtbot.waitSignal(model.view_ready, timeout=20000):
         model.set_contest(contest)
-    assert model.first_source.startswith("First round from the poll average")
+    assert model.first_source.startswith("First round from the poll average, with the race's own setting")
     assert model.defaults is not None and set(model.defaults.sources.values()) == {"no matrix"}
     view = model.view
     assert view is not None and model.matchup is not None

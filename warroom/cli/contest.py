@@ -278,6 +278,14 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
             + (f" ({rules.qualify_threshold:g} % of {rules.qualify_base})" if rules.qualify_threshold else "")
             + ("; full preferential (a paper must number every candidate)" if rules.full_preferential else ""),
         ),
+        (
+            "expected first round",
+            contest.expected.text()
+            if contest.expected is not None
+            else "not set (no first round is counted from the poll average)"
+            if contest.system == CountingSystem.TWO_ROUND
+            else "",
+        ),
         ("polls", str(polls)),
         ("notes", contest.notes),
     ):

@@ -31,6 +31,7 @@ from warroom.core.colour import PALETTE
 from warroom.core.csvformat import CsvFormatError, LineError, parse_polls_csv
 from warroom.core.france import (
     ABSTAINERS,
+    FRANCE_2022_TURNOUT,
     MATRIX_SUM_TOLERANCE,
     MIEUXVOTER_CREDIT,
     NSPPOLLS_CREDIT,
@@ -56,6 +57,7 @@ from warroom.core.types import (
     Candidate,
     Contest,
     CountingSystem,
+    ExpectedTurnout,
     Party,
     Poll,
     Rules,
@@ -372,6 +374,7 @@ def contest_from_compilation(
     area: str = "France",
     demo: bool = False,
     notes: str = "",
+    expected: ExpectedTurnout | None = FRANCE_2022_TURNOUT,
 ) -> Contest:
     """A two-round contest whose candidates are the compilation's (see campaign_candidates), each with a code
     from his surname (the full name where two surnames clash), a party where the compilation names one, and
@@ -386,6 +389,9 @@ def contest_from_compilation(
         area: where.
         demo: mark it as a demo race.
         notes: free text (the compilation's credit is added).
+        expected: the race's expected first round until an official one is stored: by default France's last
+            presidential first round (FRANCE_2022_TURNOUT), as the compilations are of French presidential races;
+            shown in the race's form, where a campaign changes it.
     """
     names = campaign_candidates(compilation.notices, compilation.results)
     if len(names) < 2 and compilation.matrices:  # matrices alone: the finalists, then every electorate named
@@ -440,6 +446,7 @@ def contest_from_compilation(
         rules=TWO_ROUND_RULES,
         notes=f"{notes} {credit}".strip(),
         demo=demo,
+        expected=expected,
     )
 
 

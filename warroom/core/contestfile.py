@@ -33,14 +33,20 @@ from warroom.core.types import (
     Candidate,
     Contest,
     CountingSystem,
+    ExpectedTurnout,
     OfficialResult,
     Party,
     Rules,
     clipped,
     control_problem,
+    expected_turnout_problems,
     is_colour,
 )
 from warroom.core.validation import MAX_VOTES, result_problems, votes_problem
+
+EXPECTED_KEYS = ("expected_turnout", "expected_blank_null", "registered")
+"""[contest] keys of a two-round race's expected first round (core.types.ExpectedTurnout: turnout, blank_null,
+registered), written and read together."""
 
 FORMAT_EXHAUSTED = "exhausted"
 """How a file names the exhausted pile in `transfers` (the store's EXHAUSTED code is internal)."""
@@ -233,7 +239,17 @@ class _Reader:
         head = self.table(
             top,
             ("contest",),
-            ("name", "office", "area", "election_date", "second_round_date", "system", "notes", "transfer_prior"),
+            (
+                "name",
+                "office",
+                "area",
+                "election_date",
+                "second_round_date",
+                "system",
+                "notes",
+                "transfer_prior",
+                *EXPECTED_KEYS,
+            ),
         )
         p: Path_ = ("contest",)
         name = self.text(head, p, "name")
@@ -257,6 +273,7 @@ class _Reader:
                 "a two-round race's runoff transfers come from its polls' transfer matrices: no past count's "
                 "transfers are read by its figures (leave transfer_prior out)",
             )
+        expected = self.expected(head, p)
         rules = self.rules(top, system) if "rules" in top else None
         parties = self.parties(top)
         candidates = self.candidates(top, {q.code for q in parties})
@@ -274,12 +291,34 @@ class _Reader:
             rules=rules,
             notes=notes,
             transfer_prior=transfer_prior,
+            expected=expected,
         )
         self.contest_problems(contest)
         result = self.result(top, contest) if "result" in top else None
         if self.problems:
             raise ContestFileError(self.problems)
         return ContestFile(contest, result)
+
+    def expected(self, head: Mapping[str, Any], path: Path_) -> ExpectedTurnout | None:
+        """[contest] expected_turnout, expected_blank_null and registered: all three or none (Contest.expected)."""
+        given = [key for key in EXPECTED_KEYS if key in head]
+        if not given:
+            return None
+        if len(given) < len(EXPECTED_KEYS):
+            missing = [key for key in EXPECTED_KEYS if key not in head]
+            self.fail(
+                (*path, missing[0]),
+                f"is required with {' and '.join(given)}: a two-round race's expected first round takes "
+                "expected_turnout (% of registered), expected_blank_null (% of votes cast) and registered (voters) "
+                "together, or none of them",
+            )
+            return None
+        values = [head[key] for key in EXPECTED_KEYS]
+        problems = expected_turnout_problems(*values)
+        for problem in problems:
+            key, _, said = problem.partition(": ")
+            self.fail((*path, key), said)
+        return None if problems else ExpectedTurnout(*values)
 
     def rules(self, top: Mapping[str, Any], system: CountingSystem | None) -> Rules | None:
         names = tuple(f.name for f in fields(Rules))
@@ -396,7 +435,7 @@ class _Reader:
             if head in tables and key in ("code", "name", "short_name") and said:
                 self.fail((*tables[head], key), said)
                 continue
-            if head in ("name", *CONTEST_TEXT_LIMITS, "notes", "second_round_date", "election_date"):
+            if head in ("name", *CONTEST_TEXT_LIMITS, "notes", "second_round_date", "election_date", *EXPECTED_KEYS):
                 path = ("contest", head)
             elif head == "candidates":
                 path = ("candidate",)
@@ -636,6 +675,8 @@ def contest_to_dict(contest: Contest, result: OfficialResult | None = None) -> d
     }
     if contest.transfer_prior:
         head["transfer_prior"] = contest.transfer_prior
+    if contest.expected is not None:
+        head |= dict(zip(EXPECTED_KEYS, contest.expected.columns(), strict=True))
     if contest.second_round_date is not None:
         head["second_round_date"] = contest.second_round_date.isoformat()
     out: dict[str, Any] = {"contest": head}
@@ -784,6 +825,8 @@ def contest_to_toml(contest: Contest, result: OfficialResult | None = None) -> s
     lines.append(f"notes = {_value(contest.notes)}")
     if contest.transfer_prior:
         lines.append(f"transfer_prior = {_value(contest.transfer_prior)}")
+    if contest.expected is not None:
+        lines += [f"{key} = {_value(doc['contest'][key])}" for key in EXPECTED_KEYS]
     if "rules" in doc:
         lines += ["", "[rules]"]
         lines += [f"{k} = {_value(v)}" for k, v in doc["rules"].items()]

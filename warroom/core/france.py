@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from warroom.core.csvformat import LineError
 from warroom.core.infile import CsvRecords
-from warroom.core.types import firm_key
+from warroom.core.types import ExpectedTurnout, firm_key
 from warroom.core.validation import iso_date, whole_number
 
 NSPPOLLS_CREDIT = "NSPPolls (github.com/nsppolls/nsppolls, MIT licence)"
@@ -48,6 +48,15 @@ ABSTAINERS = "__abstainers__"
 """Electorate code of the first round's abstainers (NSPPolls writes them as candidat_T1 "Abstention")."""
 BLANK_NULL = "__blank_null__"
 """Electorate code of the first round's blank and null voters (no published matrix has a row for them)."""
+
+FRANCE_2022_TURNOUT = ExpectedTurnout(
+    turnout=100.0 * 35_923_707 / 48_747_876, blank_null=100.0 * 790_760 / 35_923_707, registered=48_747_876
+)
+"""The first round of the last presidential election (10 April 2022; Conseil constitutionnel, resources/data/
+france_2022/turnout.csv and SOURCES.md): 48,747,876 registered, 35,923,707 votes cast (73.7 %), 790,760 of them
+blank or null (2.2 %). A French presidential race made from a poll compilation
+(core.compilations.contest_from_compilation) starts with these as its expected first round, shown and editable in
+its form; no other race is given them (issue 16)."""
 
 MATRIX_SUM_TOLERANCE = 2.0
 """Points by which a matrix row may miss 100: rows are printed in whole points, so three rounded cells can be

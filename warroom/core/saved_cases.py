@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from warroom.core.forecast import chance_text, gap_words, signed_points
-from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
+from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
 from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, names_changed, scenario_name_problem
@@ -433,7 +433,7 @@ class NotFinalists(PipelineError):
 
 
 def runoff_first_round(
-    results: Mapping[int, RoundResult], latest: Mapping[str, float], pair: tuple[str, str]
+    campaign: Campaign, latest: Mapping[str, float], pair: tuple[str, str]
 ) -> tuple[FirstRound, str, str, str]:
     """(first round, where it comes from, A, B as the first round spells them): the first round a runoff
     scenario of `pair` stands on (core.two_round_view.first_round_from), for the panel's controller and
@@ -443,7 +443,7 @@ def runoff_first_round(
         PipelineError: no first round; NotFinalists: a finalist who is not a first-round candidate.
     """
     try:
-        first, said = first_round_from(results, latest)
+        first, said = first_round_from(campaign.results, latest, campaign.expected)
     except ValueError as exc:
         raise PipelineError(str(exc)) from None
     a, b = _spelled(first, pair[0]), _spelled(first, pair[1])
@@ -494,7 +494,7 @@ def two_round_case(
             raise PipelineError(f"no poll asks the runoff {a} v {b}")
     if matchup_average(campaign.notices, a, b).latest() < 50.0:
         a, b = b, a
-    first, said, a, b = runoff_first_round(campaign.results, latest, (a, b))
+    first, said, a, b = runoff_first_round(campaign, latest, (a, b))
     defaults = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
     return TwoRoundCase(first, said, hypothesis, defaults, largest_other(first, a, b))
 

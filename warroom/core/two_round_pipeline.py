@@ -42,7 +42,7 @@ from warroom.core.two_round import (
     qualify_probabilities,
     splits_for_first_round,
 )
-from warroom.core.types import Contest, Rules
+from warroom.core.types import Contest, ExpectedTurnout, Rules
 
 __all__ = [
     "Campaign",
@@ -88,11 +88,14 @@ class Campaign(NamedTuple):
         notices: poll notices, oldest fieldwork first.
         matrices: published transfer matrices, oldest first.
         results: round (1, 2) -> official figures; empty when none is stored.
+        expected: the contest's own expected turnout, blank/null rate and electorate (Contest.expected), for a
+            first round read from the poll average (None: not set).
     """
 
     notices: tuple[PollNotice, ...]
     matrices: tuple[TransferMatrix, ...]
     results: Mapping[int, RoundResult]
+    expected: ExpectedTurnout | None = None
 
 
 def first_round_of(result: RoundResult) -> FirstRound:
@@ -564,12 +567,14 @@ class TwoRoundReport:
 
 ASSUMED_VALID_OF_REGISTERED = 72.1
 """Valid votes as % of registered voters where a threshold on registered voters needs it and the contest has
-no official first round stored: the 2022 presidential first round's (35,132,947 valid of 48,747,876)."""
+neither an official first round stored nor its own expected one: the 2022 presidential first round's (35,132,947
+valid of 48,747,876)."""
 
 
 def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
     """Valid votes as % of the qualifying threshold's base (qualify_probabilities' valid_of_base): 100 for a
-    base of valid votes; for "registered" or "cast", the stored official first round's, else
+    base of valid votes; for "registered" or "cast", the stored official first round's, else the contest's own
+    expected first round's (Campaign.expected: turnout less its blank and null votes), else
     ASSUMED_VALID_OF_REGISTERED (registered) or 98 (cast: 2 % blank or null, 2022's first round had 2.2 %)."""
     if rules is None or rules.finalists != "threshold" or rules.qualify_base == "valid":
         return 100.0
@@ -577,6 +582,10 @@ def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
     if one is not None:
         base = one.registered if rules.qualify_base == "registered" else one.voters
         return 100.0 * one.valid / base
+    expected = campaign.expected
+    if expected is not None:
+        valid_of_cast = 100.0 - expected.blank_null
+        return expected.turnout * valid_of_cast / 100.0 if rules.qualify_base == "registered" else valid_of_cast
     return ASSUMED_VALID_OF_REGISTERED if rules.qualify_base == "registered" else 98.0
 
 

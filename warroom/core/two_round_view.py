@@ -4,7 +4,7 @@ The panel, its service and the benchmark show what comes from here, so every sce
 (core.two_round does the maths; the campaign's averages are core.two_round_pipeline's):
 
 * `first_round_from`: the first round the runoff draws on: the official result when there is one, else the
-  poll average with the last presidential election's turnout.
+  poll average with the contest's own expected turnout, blank/null rate and electorate (none assumed).
 * `default_scenario`: the runoff splits from the published matrices of the pair (core.two_round), or, for a
   pair no pollster published a matrix for, a neutral start (`neutral_splits`).
 * `evaluate`: projection, exact break-evens (every destination of one electorate, turnout, message) in one view;
@@ -47,15 +47,16 @@ from warroom.core.two_round import (
     splits_for_first_round,
 )
 from warroom.core.two_round_pipeline import CandidateAverages, MatchupAverage, first_round_of, name_key
-from warroom.core.types import Poll, bidi_isolated
+from warroom.core.types import ExpectedTurnout, Poll, bidi_isolated
 
-TURNOUT_2022 = 100.0 * 35_923_707 / 48_747_876
-"""First-round turnout (% of registered) of the last presidential election (10 April 2022, Conseil
-constitutionnel): the turnout a poll-based first round assumes when the contest has no official result yet."""
-BLANK_NULL_2022 = 100.0 * 790_760 / 35_923_707
-"""Blank and null, % of votes cast, in the same first round."""
-REGISTERED_2022 = 48_747_876.0
-"""Registered voters in the same first round."""
+TURNOUT_NOT_SET = (
+    "no official first round, and this race's expected turnout, blank/null rate and registered electorate are not "
+    "set: nothing is counted from the poll average without them. Set them in the race's form (File > Edit "
+    'contest, "Expected first round"), or expected_turnout, expected_blank_null and registered in its contest file '
+    "(warroom contest edit)"
+)
+"""What a two-round race without an official first round and without its own expected figures is told (issue 16:
+such a race was given France 2022's turnout, blank/null rate and electorate, and told they were "2022's")."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,26 +94,36 @@ def matchup_points(notices: Iterable[PollNotice], a: str, b: str) -> tuple[list[
     return days, leads, pollsters
 
 
+def no_projection_text(reason: str) -> str:
+    """Why a two-round race shows no runoff (first_round_from's refusal, as the controller keeps it), in the one
+    sentence the panel and the briefing give: "No runoff projection: no official first round, and ..."."""
+    said = reason.rstrip(". ")
+    return f"No runoff projection: {said[:1].lower()}{said[1:]}."
+
+
 def first_round_from(
-    official: Mapping[int, RoundResult] | None, average: Mapping[str, float]
+    official: Mapping[int, RoundResult] | None, average: Mapping[str, float], expected: ExpectedTurnout | None
 ) -> tuple[FirstRound, str]:
     """The first round the runoff draws on, and a sentence saying which.
 
     The official first round when there is one (core.two_round_pipeline.first_round_of); else the poll average,
-    with the last presidential election's turnout (TURNOUT_2022, BLANK_NULL_2022, REGISTERED_2022).
+    with the contest's own expected turnout, blank/null rate and registered electorate (Contest.expected).
+
+    Raises:
+        ValueError: no official first round, and either fewer than two candidates in the average or no expected
+            figures set for the contest (TURNOUT_NOT_SET: none are assumed).
     """
     one = (official or {}).get(1)
     if one is not None:
         return first_round_of(one), f"Official first round of {one.day:%d %B %Y}"
     if len(average) < 2:
         raise ValueError("no first round: neither an official result nor a poll average of two or more candidates")
+    if expected is None:
+        raise ValueError(TURNOUT_NOT_SET)
     first = FirstRound.from_shares(
-        average, registered=REGISTERED_2022, turnout=TURNOUT_2022, blank_null=BLANK_NULL_2022
+        average, registered=expected.registered, turnout=expected.turnout, blank_null=expected.blank_null
     )
-    return first, (
-        f"First round from the poll average, with 2022's turnout ({TURNOUT_2022:.1f} %) and blank/null rate "
-        f"({BLANK_NULL_2022:.1f} %)"
-    )
+    return first, f"First round from the poll average, with the race's own setting: {expected.text()}"
 
 
 def neutral_splits(first: FirstRound, a: str, b: str) -> dict[str, RunoffSplit]:

@@ -6,6 +6,7 @@ pollsters publish them and how staff talk about them.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -394,6 +395,78 @@ class Candidate:
         return words[-1].rstrip(",") or words[-1] if words else self.code
 
 
+MAX_REGISTERED = 2_000_000_000
+"""The largest registered electorate a contest may give (ExpectedTurnout.registered): more than any country's (India's
+was under a billion in 2024), and within the store's integer column on every database."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedTurnout:
+    """A two-round contest's own expected first round: what a first round read from the poll average stands on
+    until an official first round is stored (core.two_round_view.first_round_from). Set in the race's form, its
+    contest file ([contest] expected_turnout, expected_blank_null, registered) or bundle.
+
+    Attributes:
+        turnout: votes cast, % of registered voters, more than 0 and at most 100.
+        blank_null: blank and null votes, % of votes cast, more than 0 and under 100 (at 100 no vote is valid).
+        registered: registered voters, a whole number from 1 to MAX_REGISTERED.
+    """
+
+    turnout: float
+    blank_null: float
+    registered: int
+
+    def __post_init__(self) -> None:
+        problems = expected_turnout_problems(self.turnout, self.blank_null, self.registered)
+        if problems:
+            raise ValueError("; ".join(problems))
+        object.__setattr__(self, "registered", int(self.registered))  # (7e6 read from a file is 7,000,000 voters)
+
+    @classmethod
+    def stored(cls, turnout: float | None, blank_null: float | None, registered: int | None) -> ExpectedTurnout | None:
+        """The setting from the store's three columns: None unless all three are there (one cleared by hand reads
+        as not set, never as a half-made setting)."""
+        if turnout is None or blank_null is None or registered is None:
+            return None
+        return cls(turnout, blank_null, registered)
+
+    def text(self) -> str:
+        """The setting in words, as the runoff's first-round sentence and `warroom contest show` give it."""
+        return (
+            f"turnout {self.turnout:.1f} % of {self.registered:,} registered voters, blank or null "
+            f"{self.blank_null:.1f} % of votes cast"
+        )
+
+    def columns(self) -> tuple[float, float, int]:
+        """(turnout, blank_null, registered): the store's columns and the contest file's keys, in that order."""
+        return (self.turnout, self.blank_null, self.registered)
+
+
+def expected_turnout_problems(turnout: object, blank_null: object, registered: object) -> list[str]:
+    """What is wrong with a contest's expected first round, each naming its field as a contest file does
+    (expected_turnout, expected_blank_null, registered); empty when ExpectedTurnout takes them."""
+    out: list[str] = []
+
+    def number(value: object) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+    t = number(turnout)
+    if t is None or not (0.0 < t <= 100.0):  # `not` so NaN is refused too
+        out.append(f"expected_turnout: must be more than 0 and at most 100 % of registered voters, got {turnout!r}")
+    b = number(blank_null)
+    if b is None or not (0.0 < b < 100.0):
+        out.append(
+            "expected_blank_null: must be more than 0 and under 100 % of votes cast (at 100 % no vote is valid), "
+            f"got {blank_null!r}"
+        )
+    r = number(registered)
+    if r is None or not (math.isfinite(r) and r == int(r) and 1 <= r <= MAX_REGISTERED):
+        out.append(f"registered: must be a whole number of voters from 1 to {MAX_REGISTERED:,}, got {registered!r}")
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Contest:
     """One race: its candidates, parties and the counting rules.
@@ -413,6 +486,8 @@ class Contest:
         demo: a demo race shipped with the app (marked as such wherever it appears).
         transfer_prior: the name of a past contest in the store whose count gives this race's default
             transfer splits where no poll publishes one ("" for none; core.priors).
+        expected: a two-round race's own expected turnout, blank/null rate and registered electorate, for a
+            first round read from its polls (None: not set, and such a first round is not counted).
     """
 
     name: str
@@ -428,6 +503,7 @@ class Contest:
     notes: str = ""
     demo: bool = False
     transfer_prior: str = ""
+    expected: ExpectedTurnout | None = None
 
     def __post_init__(self) -> None:
         # Two candidates the charts, the panels and the table would call alike by default ("Boris Johnson" and
@@ -597,6 +673,8 @@ class Contest:
                 out.append(f"{where}: {problem}")
         if self.second_round_date is not None and self.system != CountingSystem.TWO_ROUND:
             out.append("second_round_date: only a two-round system has a separate second round")
+        if self.expected is not None and self.system != CountingSystem.TWO_ROUND:
+            out.append("expected_turnout: only a two-round system's first round is read with an expected turnout")
         return out
 
     def candidate(self, code: str) -> Candidate:
@@ -813,6 +891,7 @@ def _counting_basis(contest: Contest) -> tuple[object, ...]:
         contest.rules,
         contest.demo,
         contest.transfer_prior,
+        contest.expected,
         tuple((c.code, c.party, c.withdrawn) for c in contest.candidates),
         tuple(p.code for p in contest.parties),
     )

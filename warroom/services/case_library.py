@@ -37,6 +37,7 @@ from warroom.core.saved_cases import (
     two_round_freshness,
     two_round_summary,
 )
+from warroom.core.two_round_view import no_projection_text
 from warroom.services.irv_service import IrvController
 from warroom.services.two_round_service import TwoRoundController
 
@@ -218,7 +219,7 @@ class TwoRoundLibrary(_Library):
         """The first round the runoff draws on, in words, for the briefing's poll-average section."""
         c = self.controller
         if c.first is None:
-            return []
+            return [no_projection_text(c.no_first_round)] if c.no_first_round else []
         shares = sorted(c.first.shares().items(), key=lambda kv: -kv[1])
         seen = f"hypothesis {c.hypothesis!r}" if c.hypothesis else "all hypotheses pooled"
         return [", ".join(f"{k} {v:.1f} %" for k, v in shares[:6]), f"{c.first_source} ({seen})."]

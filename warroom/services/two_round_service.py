@@ -137,6 +137,9 @@ class TwoRoundController(QObject):
         self.lead: MatchupLead | None = None
         self.first: FirstRound | None = None
         self.first_source = ""
+        # why there is no first round to project from ("" while there is one, or none was tried): the panel and
+        # meeting mode's answer say it in their own place, also when made after the failure was told
+        self.no_first_round = ""
         self.credit = ""  # whose compilations the polls and matrices come from (shown wherever they are)
         self.runoff_result: RoundResult | None = None  # the official runoff, once it is past
         self.defaults: ScenarioDefaults | None = None
@@ -338,7 +341,7 @@ class TwoRoundController(QObject):
         self.averages, self.qualify = None, {}
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
-        self.first_source = self.credit = ""
+        self.first_source = self.credit = self.no_first_round = ""
         self.runoff_result = None
         self._last_chart = None
         self._rows, self.table = None, None
@@ -513,12 +516,14 @@ class TwoRoundController(QObject):
             return
         latest = self.averages.latest() if self.averages is not None else {}
         try:
-            first, said, a, b = runoff_first_round(campaign.results, latest, pair)
+            first, said, a, b = runoff_first_round(campaign, latest, pair)
         except PipelineError as exc:
-            self.failed.emit(str(exc))
             if isinstance(exc, NotFinalists):
                 self.first = self.scenario = self.view = self.defaults = None
+            self.no_first_round = str(exc) if self.first is None else ""
+            self.failed.emit(str(exc))
             return
+        self.no_first_round = ""
         before = (self.first, self.first_source, self.defaults)
         self.first, self.first_source = first, said
         proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}

@@ -331,6 +331,7 @@ def update_contest(session: Session, contest_id: int, contest: Contest, *, repla
     row.rules_json = None if contest.rules is None else json.dumps(rules_to_dict(contest.rules), sort_keys=True)
     row.notes = contest.notes
     row.transfer_prior = contest.transfer_prior
+    repo.set_expected(row, contest)
     # Candidates and parties are rewritten in place by code: a row keeps its id, and the (contest, code)
     # unique constraint never sees two rows with one code mid-flush.
     old_cands = {c.code: c for c in row.candidates}

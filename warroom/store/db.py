@@ -1889,6 +1889,7 @@ def _hand_edits(engine: Engine, *, limit: int) -> list[str]:
                 if before is not None and before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
         found += _record_edits(conn, present, limit=limit)
+        found += _expected_edits(conn, present, limit=limit)
         found += _reference_edits(conn, present, limit=limit)
     return list(dict.fromkeys(found))[:limit]  # (a result that is not JSON is named by both checks)
 
@@ -1947,6 +1948,7 @@ def typed_hand_edits(engine: Engine, *, limit: int = 10) -> list[str]:
                 if before > early:
                     found.append(f"{table} #{rid}: fieldwork_start {start} is more than ten years before its contest's election")  # fmt: skip
         found += _record_edits(conn, present, limit=limit)
+        found += _expected_edits(conn, present, limit=limit)
         found += _reference_edits(conn, present, limit=limit)
     return found[:limit]
 
@@ -2020,6 +2022,28 @@ def _reference_edits(conn: Connection, present: dict[str, frozenset[str]], *, li
     )
     for sql, words in checks:
         found += [words(*row) for row in conn.exec_driver_sql(f"{sql} LIMIT {limit}")]
+    return found[:limit]
+
+
+def _expected_edits(conn: Connection, present: dict[str, frozenset[str]], *, limit: int) -> list[str]:
+    """A contest's expected first round (core.types.ExpectedTurnout) that no form or file could store, on every
+    backend: out of its range, not a number, or set in part. ExpectedTurnout refused it in every verb that read the
+    race, a traceback. Named as `hand_edits` names the others."""
+    from warroom.core.types import expected_turnout_problems
+
+    columns = ("expected_turnout", "expected_blank_null", "expected_registered")
+    if not set(columns) <= present.get("contest", frozenset()):
+        return []
+    found: list[str] = []
+    sql = f"SELECT id, {', '.join(columns)} FROM contest WHERE " + " OR ".join(f"{c} IS NOT NULL" for c in columns)
+    for rid, *values in conn.exec_driver_sql(sql):
+        if any(v is None for v in values):
+            found.append(f"contest #{rid}: {', '.join(columns)} are set only in part (all three or none)")
+            continue
+        for problem in expected_turnout_problems(*values):
+            found.append(f"contest #{rid}: {problem.replace('registered:', 'expected_registered:', 1)}")
+        if len(found) >= limit:
+            break
     return found[:limit]
 
 

@@ -258,9 +258,9 @@ def _contest_of(conn: sqlite3.Connection, contest_id: int) -> Contest:
     """store.polls._contest_to_core of the contest row `contest_id`, its parties and candidates in their order."""
     from warroom.core.contestfile import rules_from_dict  # (light: stdlib and core.types)
 
-    name, held, system, office, area, second, rules, notes, demo, prior = conn.execute(
+    name, held, system, office, area, second, rules, notes, demo, prior, turnout, blank_null, registered = conn.execute(
         "SELECT name, election_date, system, office, area, second_round_date, rules_json, notes, demo, "
-        "transfer_prior FROM contest WHERE id = ?",
+        "transfer_prior, expected_turnout, expected_blank_null, expected_registered FROM contest WHERE id = ?",
         (contest_id,),
     ).fetchone()
     parties = tuple(
@@ -291,6 +291,7 @@ def _contest_of(conn: sqlite3.Connection, contest_id: int) -> Contest:
         notes=_text(notes),
         demo=bool(demo),
         transfer_prior=_text(prior or ""),
+        expected=core.ExpectedTurnout.stored(turnout, blank_null, registered),
     )
 
 

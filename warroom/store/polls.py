@@ -24,6 +24,7 @@ from warroom.core.types import (
     Candidate,
     Contest,
     CountingSystem,
+    ExpectedTurnout,
     Party,
     Poll,
     TransferObservation,
@@ -131,6 +132,14 @@ def _contest_to_core(row: ContestRow) -> Contest:
         notes=row.notes,
         demo=bool(row.demo),
         transfer_prior=row.transfer_prior or "",
+        expected=ExpectedTurnout.stored(row.expected_turnout, row.expected_blank_null, row.expected_registered),
+    )
+
+
+def set_expected(row: ContestRow, contest: Contest) -> None:
+    """The contest's expected first round into its row's three columns (all NULL: not set)."""
+    row.expected_turnout, row.expected_blank_null, row.expected_registered = (
+        contest.expected.columns() if contest.expected is not None else (None, None, None)
     )
 
 
@@ -149,6 +158,7 @@ def add_contest(session: Session, contest: Contest) -> int:
         demo=contest.demo,
         transfer_prior=contest.transfer_prior,
     )
+    set_expected(row, contest)
     row.parties = [
         PartyRow(code=p.code, name=p.name, colour=p.colour, position=i) for i, p in enumerate(contest.parties)
     ]

@@ -38,6 +38,11 @@ class ContestRow(Base):
     # The past contest whose count gives this race's default transfers (by name; "" none). A name, not a
     # foreign key: the past contest may be deleted or renamed, and then the priors simply stop applying.
     transfer_prior: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # A two-round race's expected first round (core.types.ExpectedTurnout: turnout % of registered, blank and null %
+    # of votes cast, registered voters), for a first round read from its polls; all three NULL: not set.
+    expected_turnout: Mapped[float | None] = mapped_column(Float)
+    expected_blank_null: Mapped[float | None] = mapped_column(Float)
+    expected_registered: Mapped[int | None] = mapped_column(Integer)
     parties: Mapped[list[PartyRow]] = relationship(
         back_populates="contest", cascade="all, delete-orphan", order_by="PartyRow.position"
     )

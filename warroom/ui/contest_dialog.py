@@ -46,8 +46,10 @@ from warroom.core.types import (
     Candidate,
     Contest,
     CountingSystem,
+    ExpectedTurnout,
     Party,
     Rules,
+    expected_turnout_problems,
 )
 from warroom.ui.qt_utils import (
     DiscardGuard,
@@ -161,6 +163,46 @@ class ContestDialog(QDialog):
         self.second.setAccessibleName("Second-round date")
         self.second.setToolTip("The runoff's polling day, for a two-round system (France: two weeks later)")
 
+        # A two-round race's expected first round (Contest.expected): what a first round read from its polls stands
+        # on until an official one is stored. "not set" (0) in all three: none, and the runoff panel says so.
+        self.expected_turnout = FormNumberBox("not set", decimals=2)
+        self.expected_turnout.setSuffix(" %")
+        self.expected_turnout.setAccessibleName("Expected turnout, % of registered voters")
+        self.expected_turnout.setToolTip("Expected first-round turnout: votes cast, % of registered voters")
+        self.expected_blank_null = FormNumberBox("not set", decimals=2)
+        self.expected_blank_null.setSuffix(" %")
+        self.expected_blank_null.setAccessibleName("Expected blank or null votes, % of votes cast")
+        self.expected_blank_null.setToolTip("Expected blank and null votes in the first round, % of votes cast")
+        self.expected_registered = FormNumberBox("not set")
+        self.expected_registered.setGroupSeparatorShown(True)
+        self.expected_registered.setAccessibleName("Registered voters")
+        self.expected_registered.setToolTip("Registered voters: the electorate the runoff's vote counts are of")
+        self._expected_boxes = (
+            (self.expected_turnout, "expected_turnout"),
+            (self.expected_blank_null, "expected_blank_null"),
+            (self.expected_registered, "registered"),
+        )
+        expected_row = QHBoxLayout()
+        for label, figure in (
+            ("turnout", self.expected_turnout),
+            ("blank or null", self.expected_blank_null),
+            ("registered voters", self.expected_registered),
+        ):
+            # (the box's typing range, ±10^15, made each as wide as fifteen digits: the form grew past 900 px)
+            figure.setMinimumWidth(figure.fontMetrics().horizontalAdvance("000,000,000,000"))
+            figure.setMaximumWidth(figure.minimumWidth())
+            expected_row.addWidget(figure)
+            expected_row.addWidget(QLabel(label))
+        expected_row.addStretch(1)
+        self.expected_row = QWidget()
+        self.expected_row.setObjectName("expected_first_round")
+        self.expected_row.setToolTip(
+            "A two-round race without an official first round yet: its runoff is projected from the poll average "
+            "with these figures (nothing is counted until they are set)"
+        )
+        expected_row.setContentsMargins(0, 0, 0, 0)
+        self.expected_row.setLayout(expected_row)
+
         # Rules: the system's usual ones, editable.
         # The rule fields hold any number typed (`FormNumberBox`), for Rules to refuse one out of range naming it:
         # Qt refused the key past an end and kept the rest ("101" was a majority of 10 %, "-1" one preference).
@@ -258,13 +300,14 @@ class ContestDialog(QDialog):
         self.discard_guard = DiscardGuard(self, "contest")  # Escape or Cancel with a contest typed asks first
         self.buttons.rejected.connect(self.discard_guard.cancel)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.addRow("&Name", self.name)
         form.addRow("Office", self.office)
         form.addRow("Area", self.area)
         form.addRow("&System", self.system)
         form.addRow("&Election date", self.election)
         form.addRow("Second round", self.second)
+        form.addRow("Expected first round", self.expected_row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("<b>Candidates</b> (double-click a colour to pick one)"))
@@ -296,6 +339,8 @@ class ContestDialog(QDialog):
             self.majority.typed_problem_changed,
             self.preferences.typed_problem_changed,
             self.threshold.typed_problem_changed,
+            *(box.typed_problem_changed for box, _ in self._expected_boxes),
+            *(box.valueChanged for box, _ in self._expected_boxes),
             self.candidates.itemChanged,
             self.parties.itemChanged,
             self.notes.textChanged,
@@ -367,6 +412,7 @@ class ContestDialog(QDialog):
         system = CountingSystem(self.system.currentData())
         rules, _problem = self._rules()
         base = self._existing
+        expected, _problems = self._expected() if system == CountingSystem.TWO_ROUND else (None, [])
         return Contest(
             name=self.name.text().strip(),
             election_date=_pydate(self.election.date()),
@@ -382,6 +428,7 @@ class ContestDialog(QDialog):
             demo=base.demo if base else False,
             # (no field of the form: the past count chosen with File > Transfer priors is kept, not cleared)
             transfer_prior=base.transfer_prior if base else "",
+            expected=expected,
         )
 
     def problems(self) -> list[str]:
@@ -399,6 +446,8 @@ class ContestDialog(QDialog):
         problem = self._rules()[1]
         if problem:
             out.append(f"rules: {problem}")
+        if contest.system == CountingSystem.TWO_ROUND:
+            out += typed_problems(self._expected_boxes) or self._expected()[1]
         if self.rules_box.isChecked():
             boxes = ((self.majority, "majority"), (self.preferences, "preferences"), (self.threshold, "threshold"))
             out += typed_problems((box, f"rules: {field}") for box, field in boxes)  # (only those enabled)
@@ -434,6 +483,29 @@ class ContestDialog(QDialog):
         except ValueError as exc:
             return None, str(exc)
 
+    def _expected(self) -> tuple[ExpectedTurnout | None, list[str]]:
+        """The typed expected first round (None: not set) and what is wrong with it (each naming its field).
+
+        A figure left as shown keeps the stored one it shows (France 2022's 73.694 % turnout shows as 73.69 %): an
+        edit of the race's name did not change its turnout."""
+        stored = self._existing.expected if self._existing is not None else None
+        values: list[float] = []
+        for (box, _field), kept in zip(
+            self._expected_boxes, stored.columns() if stored else (None, None, None), strict=True
+        ):
+            value = box.value()
+            values.append(kept if kept is not None and box.textFromValue(kept) == box.textFromValue(value) else value)
+        if not any(values):
+            return None, []
+        if not all(values):
+            unset = [field for (_box, field), v in zip(self._expected_boxes, values, strict=True) if not v]
+            return None, [
+                f"{unset[0]}: not set: a two-round race's expected first round takes its turnout, blank or null "
+                "rate and registered voters together (or leave all three not set)"
+            ]
+        problems = expected_turnout_problems(*values)
+        return (None if problems else ExpectedTurnout(*values)), problems  # type: ignore[arg-type]
+
     def _full_preferential(self) -> bool:
         return self.finalists.currentData() == "elimination" and bool(self.ballots.currentData())
 
@@ -460,6 +532,10 @@ class ContestDialog(QDialog):
             self._codes[-1] = c.code
         self._set_rules(contest.counting_rules)
         self.rules_box.setChecked(contest.rules is not None)
+        for (box, _field), value in zip(
+            self._expected_boxes, contest.expected.columns() if contest.expected else (0, 0, 0), strict=True
+        ):
+            box.setValue(value)
 
     def _set_rules(self, rules: Rules) -> None:
         self.majority.setValue(rules.majority)
@@ -496,6 +572,9 @@ class ContestDialog(QDialog):
     def _refresh(self, *_args: object) -> None:
         system = CountingSystem(self.system.currentData())
         self.second.setEnabled(system == CountingSystem.TWO_ROUND)
+        # Shown for a two-round race only: a row more cost the candidates' table its fifth row on a 768-high laptop
+        self._form.setRowVisible(self.expected_row, system == CountingSystem.TWO_ROUND)
+        self.expected_row.setEnabled(system == CountingSystem.TWO_ROUND)
         self.threshold.setEnabled(self.finalists.currentData() == "threshold")
         elimination = self.finalists.currentData() == "elimination"
         self.ballots.setEnabled(elimination)

@@ -31,13 +31,17 @@ class TwoRoundAnswerView(AnswerPage):
         self._lead_shown: MatchupLead | None = None  # the lead its chart holds (drawn when the page is shown)
         model.view_ready.connect(self.show_view)
         model.lead_ready.connect(self.show_lead)
+        model.failed.connect(self._on_model_failed)
         if model.lead is not None:
             self.show_lead(model.lead)
         if model.view is not None:
             self.show_view(model.view)
+        elif model.no_first_round:  # (the page is made when meeting mode first needs it: after the failure)
+            self._on_model_failed(model.no_first_round)
 
     def show_view(self, view: TwoRoundView) -> None:
         """The live case's answer, in the panel's words."""
+        self.projected.setVisible(True)
         self.verdict.setText(view.verdict_text(short_name))
         self.projected.setValue(view.projection.margin)
         names = {code: short_name(code) for code in view.first.electorates()}
@@ -49,6 +53,17 @@ class TwoRoundAnswerView(AnswerPage):
             lambda h: "<br>".join([h(runoff), *(h(line) for line in evens), f"<b>{h(chance)}</b>"])
         )
         self.details.setToolTip(literal_tip(f"{view.margin_text()}\n{view.turnout_text()}"))
+
+    def _on_model_failed(self, _message: str) -> None:
+        """No first round to project from (the runoff panel says the same): no verdict and no "this scenario" line,
+        where the last race's verdict stayed and the line was drawn at 0."""
+        if not self.model.no_first_round:
+            return  # (a refused change: the answer shown still stands)
+        said = self.model.no_first_round.rstrip(". ")
+        self.verdict.setText("No runoff projection")
+        self.details.set_rich(lambda h: h(f"{said[:1].upper()}{said[1:]}."))
+        self.details.setToolTip("")
+        self.projected.setVisible(False)
 
     def show_lead(self, lead: MatchupLead) -> None:
         """The chosen matchup's published head-to-heads and their average (the runoff-lead chart's). Drawn when

@@ -58,10 +58,16 @@ from PySide6.QtWidgets import (
 from warroom.core.forecast import chance_text, signed_points
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult
 from warroom.core.two_round import TURNOUT_LEVER_MIN, CellRange, FirstRound, Message, RunoffSplit, TwoRoundScenario
-from warroom.core.two_round_view import MatchupLead, ScenarioDefaults, TwoRoundView, question_text
+from warroom.core.two_round_view import (
+    MatchupLead,
+    ScenarioDefaults,
+    TwoRoundView,
+    no_projection_text,
+    question_text,
+)
 from warroom.core.types import Contest
 from warroom.ui.glyphs import drawable
-from warroom.ui.qt_utils import DataLabel, as_html, literal_tip, signals_blocked
+from warroom.ui.qt_utils import DataLabel, as_html, literal_tip, plain_label, signals_blocked
 from warroom.ui.split_slider import (
     ARROW_STEP,
     PAGE_STEP,
@@ -84,6 +90,7 @@ class TwoRoundModel(Protocol):
     choices_changed: Any
     matchup_changed: Any
     first_round_changed: Any
+    failed: Any
     scenario_changed: Any
     view_ready: Any
     qualify_ready: Any
@@ -97,6 +104,7 @@ class TwoRoundModel(Protocol):
     lead: MatchupLead | None
     first: FirstRound | None
     first_source: str
+    no_first_round: str
     credit: str
     runoff_result: RoundResult | None
     defaults: ScenarioDefaults | None
@@ -135,6 +143,12 @@ def electorate_title(name: str) -> str:
     if name == BLANK_NULL:
         return "First-round blank and null voters"
     return f"{short_name(name)}'s voters"
+
+
+def voters_text(size: float) -> str:
+    """An electorate's size on its row: millions from a million up ("9.78 m", France's), else the whole number
+    (a race's own electorate of 765,000 showed its candidates' voters as "0.18 m", a town's as "0.00 m")."""
+    return f"{size / 1e6:.2f} m" if size >= 1e6 else f"{size:,.0f}"
 
 
 def range_tip(cell: CellRange, what: str) -> str:
@@ -696,11 +710,20 @@ class TwoRoundPanel(QWidget):
         self.splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(out)
+        # Why there is no runoff to show (no first round: a race with neither an official first round nor its own
+        # expected turnout), in the splitter's place: its rows and figures would be another race's, or none.
+        self.missing_label = plain_label()
+        self.missing_label.setObjectName("two_round_missing")
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.missing_label.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
+        layout.addWidget(self.missing_label)
 
         model.first_round_changed.connect(self.show_first_round)
+        model.failed.connect(self._on_model_failed)
         model.scenario_changed.connect(self.show_scenario)
         model.view_ready.connect(self.show_view)
         model.qualify_ready.connect(self.show_qualify)
@@ -710,6 +733,8 @@ class TwoRoundPanel(QWidget):
             self.show_scenario(model.scenario)
         if model.view is not None:
             self.show_view(model.view)
+        elif model.no_first_round:
+            self._on_model_failed(model.no_first_round)
 
     # --- data down ------------------------------------------------------------------------------------------
 
@@ -719,6 +744,8 @@ class TwoRoundPanel(QWidget):
 
     def show_first_round(self, first: FirstRound) -> None:
         """A new first round or pair: rebuild the electorate rows and the pickers of the levers."""
+        self.missing_label.hide()
+        self.splitter.show()
         defaults, scenario = self.model.defaults, self.model.scenario
         # The defaults are the new pair's (the scenario may still be the last pair's until they are applied).
         source = defaults.scenario if defaults is not None else scenario
@@ -1000,7 +1027,7 @@ class TwoRoundPanel(QWidget):
                 f"{tip}.\n{range_tip(cell, what)}" for cell, what, tip in zip(cells, names, tips, strict=True)
             )
         record = _RowRecord(
-            f"<b>{as_html(electorate_title(code))}</b> ({as_html(f'{role}{share}{size / 1e6:.2f} m; {where}')})",
+            f"<b>{as_html(electorate_title(code))}</b> ({as_html(f'{role}{share}{voters_text(size)}; {where}')})",
             (f"to {short_name(a)}", f"to {short_name(b)}"),
             tips,
             slider_tips,
@@ -1059,6 +1086,15 @@ class TwoRoundPanel(QWidget):
             setter(value)
         finally:
             self._writing = False
+
+    def _on_model_failed(self, _message: str) -> None:
+        """The model has no first round to project from: say why in the panel, not for 8 seconds in the status bar
+        alone, in place of the last race's rows and figures."""
+        if not self.model.no_first_round:
+            return  # (a refused change: the runoff shown still stands)
+        self.missing_label.setText(no_projection_text(self.model.no_first_round))
+        self.splitter.hide()
+        self.missing_label.show()
 
     def _on_split_changed(self, code: str, a: float, b: float, blank: float, abstain: float) -> None:
         self._write(partial(self.model.set_split, code), RunoffSplit(a, b, blank, abstain))
