@@ -62,7 +62,7 @@ def test_the_form_shows_and_keeps_the_races_figures(qtbot) -> None:
     france = replace(RACE, expected=ExpectedTurnout(100.0 * 35_923_707 / 48_747_876, 2.2012, 48_747_876))
     dialog = ContestDialog(france)
     qtbot.addWidget(dialog)
-    assert dialog.expected_turnout.text() == "73.69 %" and dialog.problems() == []
+    assert dialog.expected_turnout.text() == "73.69" and dialog.problems() == []
     dialog.name.setText("Renamed")
     assert dialog.contest().expected == france.expected  # (73.694... kept, not the 73.69 shown)
     dialog.expected_registered.setValue(0)

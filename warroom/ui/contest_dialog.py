@@ -166,11 +166,9 @@ class ContestDialog(QDialog):
         # A two-round race's expected first round (Contest.expected): what a first round read from its polls stands
         # on until an official one is stored. "not set" (0) in all three: none, and the runoff panel says so.
         self.expected_turnout = FormNumberBox("not set", decimals=2)
-        self.expected_turnout.setSuffix(" %")
         self.expected_turnout.setAccessibleName("Expected turnout, % of registered voters")
         self.expected_turnout.setToolTip("Expected first-round turnout: votes cast, % of registered voters")
         self.expected_blank_null = FormNumberBox("not set", decimals=2)
-        self.expected_blank_null.setSuffix(" %")
         self.expected_blank_null.setAccessibleName("Expected blank or null votes, % of votes cast")
         self.expected_blank_null.setToolTip("Expected blank and null votes in the first round, % of votes cast")
         self.expected_registered = FormNumberBox("not set")
@@ -184,8 +182,8 @@ class ContestDialog(QDialog):
         )
         expected_row = QHBoxLayout()
         for label, figure in (
-            ("turnout", self.expected_turnout),
-            ("blank or null", self.expected_blank_null),
+            ("% turnout", self.expected_turnout),  # (the % beside, not a suffix: "not set %" read oddly)
+            ("% blank or null", self.expected_blank_null),
             ("registered voters", self.expected_registered),
         ):
             # (the box's typing range, ±10^15, made each as wide as fifteen digits: the form grew past 900 px)
