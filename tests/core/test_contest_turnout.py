@@ -168,8 +168,8 @@ def test_the_case_the_panel_and_the_cli_start_from_takes_the_campaigns_figures()
 def test_a_threshold_on_registered_voters_reads_the_contests_own_turnout() -> None:
     """French legislative rules (12.5 % of registered qualify) on a race with its own figures and no official first
     round: the qualify odds took France 2022's 72.1 % of registered voters casting a valid vote; they now take the
-    race's (61.5 % turnout, 8 % of it blank or null: 56.58 %). Unset, the stated assumption stays."""
-    from warroom.core.two_round_pipeline import ASSUMED_VALID_OF_REGISTERED, valid_share_of_base
+    race's (61.5 % turnout, 8 % of it blank or null: 56.58 %). Unset, none is assumed (the next test)."""
+    from warroom.core.two_round_pipeline import valid_share_of_base
     from warroom.core.types import Rules
 
     legislative = Rules(finalists="threshold", qualify_threshold=12.5, qualify_base="registered", preferences=1)
@@ -177,4 +177,28 @@ def test_a_threshold_on_registered_voters_reads_the_contests_own_turnout() -> No
     campaign = Campaign((notice_of_three(),), (), {}, LIMA)
     assert valid_share_of_base(campaign, legislative) == pytest.approx(61.5 * 0.92)
     assert valid_share_of_base(campaign, of_cast) == pytest.approx(92.0)
-    assert valid_share_of_base(Campaign((notice_of_three(),), (), {}), legislative) == ASSUMED_VALID_OF_REGISTERED
+    assert valid_share_of_base(Campaign((notice_of_three(),), (), {}), legislative) is None
+
+
+def test_a_threshold_of_registered_voters_with_no_turnout_known_gives_no_qualify_odds() -> None:
+    """A race with a qualifying threshold of registered voters (or of votes cast), no official first round and no
+    expected turnout of its own: the odds assumed France 2022's 72.1 % valid of registered (98 % of cast), which
+    for a legislative race at 47 % turnout put the bar at 17 % of valid votes where it is 27 %. Now no odds are
+    worked out, and the report says why (the CLI prints it; the window shows it)."""
+    import io
+
+    from warroom.cli.two_round import print_report
+    from warroom.core.two_round_pipeline import QUALIFY_NEEDS_TURNOUT, two_round_report
+    from warroom.core.types import Rules
+
+    for base in ("registered", "cast"):
+        rules = Rules(finalists="threshold", qualify_threshold=12.5, qualify_base=base, preferences=1)
+        unset = two_round_report(Campaign((notice_of_three(),), (), {}), rules=rules)
+        assert unset.qualify == {} and unset.qualify_note == QUALIFY_NEEDS_TURNOUT
+        own = two_round_report(Campaign((notice_of_three(),), (), {}, LIMA), rules=rules)
+        assert own.qualify and own.qualify_note is None
+    top_two = two_round_report(Campaign((notice_of_three(),), (), {}))  # top two: no turnout needed
+    assert top_two.qualify and top_two.qualify_note is None
+    out = io.StringIO()
+    print_report(RACE, unset, out, qualify_only=True)
+    assert QUALIFY_NEEDS_TURNOUT in out.getvalue().replace("\n", " ")

@@ -121,3 +121,29 @@ def test_a_race_without_its_own_figures_is_told_where_to_set_them_in_the_panel(q
         model.set_contest(RACE)
     assert not panel.missing_label.isVisibleTo(panel) and panel.splitter.isVisibleTo(panel)
     assert answer.verdict.text() != "No runoff projection" and answer.projected.isVisible()
+
+
+def test_a_threshold_race_without_a_turnout_gives_no_qualify_odds_and_says_why(qtbot) -> None:
+    """A threshold of registered voters (French legislative rules) and no turnout of the race's own: the window's
+    qualify odds took France 2022's 72.1 % of registered casting a valid vote. Now the controller gives none and
+    says why (the `warroom qualify` sentence), and the pickers' line says it is not worked out."""
+    from tests.core.test_contest_turnout import notice_of_three
+    from tests.ui.test_two_round import _Given
+    from warroom.core.two_round_pipeline import QUALIFY_NEEDS_TURNOUT, Campaign
+    from warroom.core.types import Rules
+    from warroom.services.two_round_service import TwoRoundController
+    from warroom.ui.two_round_pickers import TwoRoundPickers
+
+    legislative = Rules(finalists="threshold", qualify_threshold=12.5, qualify_base="registered", preferences=1)
+    given = _Given(Campaign((notice_of_three(),), (), {}))
+    model = TwoRoundController(given)
+    pickers = TwoRoundPickers(model)
+    qtbot.addWidget(pickers)
+    model.set_contest(replace(RACE, expected=None, rules=legislative))
+    assert model.averages is not None and model.qualify == {}
+    assert model.qualify_note == QUALIFY_NEEDS_TURNOUT
+    assert "Qualify: not worked out" in pickers.odds_label.text()
+    given.campaign = Campaign((notice_of_three(),), (), {}, OWN)
+    model.set_contest(replace(RACE, rules=legislative))  # its own turnout: odds again
+    assert model.qualify and model.qualify_note is None
+    assert "not worked out" not in pickers.odds_label.text() and "Qualify: " in pickers.odds_label.text()

@@ -308,6 +308,8 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
             ]
         )
     table(["candidate", "average %", "90% band", "P(qualifies)"], rows, out)
+    if report.qualify_note is not None:
+        out.write(f"P(qualifies) {report.qualify_note}.\n")
     if qualify_only:
         return
     m = report.matchup

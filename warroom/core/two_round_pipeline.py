@@ -413,7 +413,7 @@ def qualify_odds(
     averages: CandidateAverages,
     rules: Rules | None = None,
     *,
-    valid_of_base: float = 100.0,
+    valid_of_base: float | None = 100.0,
     withdrawn: Iterable[str] = (),
 ) -> dict[str, float]:
     """P(each candidate of the lineup reaches the runoff), from the latest shares (core.two_round).
@@ -421,14 +421,15 @@ def qualify_odds(
     Args:
         averages: from candidate_averages.
         rules: the contest's rules (top two, or a threshold of registered voters).
-        valid_of_base: valid votes as % of the threshold's base (see qualify_probabilities).
+        valid_of_base: valid votes as % of the threshold's base (see qualify_probabilities); None: not known
+            (valid_share_of_base), and no odds are given.
         withdrawn: the race's withdrawn candidates' names (`withdrawn_names`): they never qualify.
 
     Returns:
         Candidate -> probability (0-1), most likely first.
     """
     shares = averages.latest()
-    if len(shares) < 2:
+    if len(shares) < 2 or valid_of_base is None:
         return {}
     out = {name_key(n) for n in withdrawn}
     got = qualify_probabilities(
@@ -556,6 +557,7 @@ class TwoRoundReport:
         matchup: the chosen runoff matchup's average (None when no poll asks one).
         others: the other matchups asked, (a, b, notices), most asked first.
         backtest: against the official results, when both rounds are stored.
+        qualify_note: why `qualify` is empty though the average is not (QUALIFY_NEEDS_TURNOUT), else None.
     """
 
     first: CandidateAverages
@@ -563,19 +565,23 @@ class TwoRoundReport:
     matchup: MatchupAverage | None
     others: tuple[tuple[str, str, int], ...]
     backtest: TwoRoundBacktest | None
+    qualify_note: str | None = None
 
 
-ASSUMED_VALID_OF_REGISTERED = 72.1
-"""Valid votes as % of registered voters where a threshold on registered voters needs it and the contest has
-neither an official first round stored nor its own expected one: the 2022 presidential first round's (35,132,947
-valid of 48,747,876)."""
+QUALIFY_NEEDS_TURNOUT = (
+    "not worked out: the qualifying threshold is a share of registered voters (or of votes cast), and this race has "
+    "neither an official first round nor its own expected turnout and blank/null rate. Set them in the race's form "
+    '(File > Edit contest, "Expected first round") or its contest file'
+)
+"""Why a threshold race's qualify odds are not given (TwoRoundReport.qualify_note): they assumed France 2022's
+72.1 % of registered voters casting a valid vote (98 % of votes cast), for any race."""
 
 
-def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
+def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float | None:
     """Valid votes as % of the qualifying threshold's base (qualify_probabilities' valid_of_base): 100 for a
     base of valid votes; for "registered" or "cast", the stored official first round's, else the contest's own
-    expected first round's (Campaign.expected: turnout less its blank and null votes), else
-    ASSUMED_VALID_OF_REGISTERED (registered) or 98 (cast: 2 % blank or null, 2022's first round had 2.2 %)."""
+    expected first round's (Campaign.expected: turnout less its blank and null votes), else None: not known, and
+    no other election's figure is assumed (QUALIFY_NEEDS_TURNOUT)."""
     if rules is None or rules.finalists != "threshold" or rules.qualify_base == "valid":
         return 100.0
     one = campaign.results.get(1)
@@ -586,7 +592,7 @@ def valid_share_of_base(campaign: Campaign, rules: Rules | None) -> float:
     if expected is not None:
         valid_of_cast = 100.0 - expected.blank_null
         return expected.turnout * valid_of_cast / 100.0 if rules.qualify_base == "registered" else valid_of_cast
-    return ASSUMED_VALID_OF_REGISTERED if rules.qualify_base == "registered" else 98.0
+    return None
 
 
 def default_matchup(
@@ -632,7 +638,9 @@ def two_round_report(
         withdrawn: the race's withdrawn candidates (`withdrawn_names`): never qualify, never the default pair.
     """
     first = candidate_averages(campaign.notices, hypothesis=hypothesis, as_of=as_of)
-    qualify = qualify_odds(first, rules, valid_of_base=valid_share_of_base(campaign, rules), withdrawn=withdrawn)
+    base = valid_share_of_base(campaign, rules)
+    qualify = qualify_odds(first, rules, valid_of_base=base, withdrawn=withdrawn)
+    note = QUALIFY_NEEDS_TURNOUT if base is None else None
     notices = [p for p in campaign.notices if as_of is None or p.fieldwork_end <= as_of]
     pair = matchup or default_matchup(notices, first, withdrawn)
     chosen = matchup_average(notices, *pair, as_of=as_of) if pair is not None else None
@@ -640,7 +648,7 @@ def two_round_report(
         chosen = None
     key = {name_key(pair[0]), name_key(pair[1])} if pair is not None else set()
     others = tuple(m for m in matchups_asked(notices) if {name_key(m[0]), name_key(m[1])} != key)
-    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies))
+    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies), note)
 
 
 PUBLICATION_BLACKOUT_DAYS = 1

@@ -26,6 +26,7 @@ from warroom.core.pipeline import PipelineError
 from warroom.core.saved_cases import NotFinalists, runoff_first_round
 from warroom.core.two_round import TURNOUT_LEVER_MIN, FirstRound, Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import (
+    QUALIFY_NEEDS_TURNOUT,
     Campaign,
     CandidateAverages,
     FirstRoundModel,
@@ -134,6 +135,7 @@ class TwoRoundController(QObject):
         self.hypothesis: str | None = None
         self.averages: CandidateAverages | None = None
         self.qualify: dict[str, float] = {}
+        self.qualify_note: str | None = None  # why `qualify` is empty (core.two_round_pipeline.QUALIFY_NEEDS_TURNOUT)
         self.lead: MatchupLead | None = None
         self.first: FirstRound | None = None
         self.first_source = ""
@@ -338,7 +340,7 @@ class TwoRoundController(QObject):
         self.campaign = None
         self.matchups, self.hypotheses = [], []
         self.matchup = self.hypothesis = None
-        self.averages, self.qualify = None, {}
+        self.averages, self.qualify, self.qualify_note = None, {}, None
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
         self.first_source = self.credit = self.no_first_round = ""
@@ -354,7 +356,15 @@ class TwoRoundController(QObject):
             return
         cached = self._odds_of(self.hypothesis)
         self.averages, self.qualify = cached[0], dict(cached[1])
+        self.qualify_note = self._qualify_note()
         self.qualify_ready.emit(self.qualify)
+
+    def _qualify_note(self) -> str | None:
+        """Why no qualify odds are given though the first round is averaged (as `warroom qualify` prints it)."""
+        if self.campaign is None or self.averages is None or self.qualify:
+            return None
+        rules = self.contest.counting_rules if self.contest is not None else None
+        return QUALIFY_NEEDS_TURNOUT if valid_share_of_base(self.campaign, rules) is None else None
 
     def _odds_of(self, hypothesis: str | None) -> tuple[CandidateAverages | None, dict[str, float]]:
         """One list's first-round averages and qualify odds, worked out once per campaign (switching back, or to a
@@ -370,7 +380,7 @@ class TwoRoundController(QObject):
                 self.failed.emit(str(exc))
                 averages = None
             rules = self.contest.counting_rules if self.contest is not None else None
-            base = valid_share_of_base(campaign, rules)
+            base = valid_share_of_base(campaign, rules)  # (None: a threshold race with no turnout known)
             withdrawn = withdrawn_names(self.contest)
             cached = (
                 averages,

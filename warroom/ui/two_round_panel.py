@@ -101,6 +101,7 @@ class TwoRoundModel(Protocol):
     matchup: tuple[str, str] | None
     hypothesis: str | None
     qualify: dict[str, float]
+    qualify_note: str | None  # why `qualify` is empty (core.two_round_pipeline.QUALIFY_NEEDS_TURNOUT)
     lead: MatchupLead | None
     first: FirstRound | None
     first_source: str
@@ -860,9 +861,12 @@ class TwoRoundPanel(QWidget):
         shown = [(k, v) for k, v in sorted(q.items(), key=lambda kv: -kv[1]) if v >= 0.005][:4]
         hyp = self.model.hypothesis
         where = f" ({hyp})" if hyp is not None else ""
+        note = self.model.qualify_note
         self.qualify_label.setText(
             f"Reaching the runoff{where}: " + ", ".join(f"{short_name(k)} {chance_text(v)}" for k, v in shown)
             if shown
+            else f"Reaching the runoff{where}: {note}."
+            if note
             else ""
         )
 

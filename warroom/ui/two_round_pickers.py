@@ -109,6 +109,8 @@ class TwoRoundPickers(QWidget):
             top = sorted(q.items(), key=lambda kv: -kv[1])[:3]
             # a table's form of a chance (">99 %", "<1 %"), as `warroom qualify` prints it
             parts.append("Qualify: " + ", ".join(f"{short_name(k)} {chance_cell(v)}" for k, v in top))
+        elif self.model.qualify_note:
+            parts.append("Qualify: not worked out (the race's expected turnout is not set)")
         lead = self.model.lead
         if lead is not None and not lead.average.share.empty:
             p_a = lead.average.win_probability()
