@@ -182,7 +182,8 @@ def apply_two_round_options(
     splits = dict(scenario.splits)
     given: dict[str, str] = {}
     for item in getattr(args, "split", None) or []:
-        who, _, parts = item.partition("=")
+        # the candidate is everything before the last '=': the figures after it never hold one, a name may
+        who, _, parts = item.rpartition("=") if "=" in item else (item, "", "")
         code = _electorate(first_votes, who, f"--split {item!r}", contest)
         if code in given:  # the later one had silently replaced the earlier
             raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")

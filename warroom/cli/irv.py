@@ -8,6 +8,8 @@ Thin adapters: the store gives the polls and the past count, warroom.core.irv_pi
 from __future__ import annotations
 
 import argparse
+import bisect
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -174,21 +176,111 @@ def _code(contest: Contest, text: str, what: str) -> str:
     raise ValueError(f"{what}: {text.strip()!r} is not a candidate of {contest.name}")
 
 
+def _row_code(spelled: Any, text: str) -> str | None:
+    """`text` as one candidate of the row (or EXHAUSTED), None when it names none or two."""
+    if text.strip().casefold() in ("exhausted", "exhaust", "none"):
+        return EXHAUSTED
+    code = spelled.get(text)
+    return None if code is None or code == "other" else code
+
+
+_ROW_READINGS_SHOWN = 2
+_ROW_NAME_SLACK = 16
+
+
+_Linked = tuple[tuple[str, float], "_Linked"] | None
+"""A reading of a row's items as a linked list (an item, the rest): sharing its tail, each is made in one step."""
+
+
+def _row_items(rest: str, spelled: Any, bound: int) -> list[list[tuple[str, float]]]:
+    """The readings of a row's `TO:PCT,TO:PCT,...` whose every TO names a candidate (at most two)."""
+    ends: dict[int, tuple[int, float]] = {}  # an item's end -> (its ':', its number)
+    for end in [i for i, ch in enumerate(rest) if ch == ","] + [len(rest)]:
+        colon = rest.rfind(":", 0, end)
+        if colon >= 0 and "," not in rest[colon + 1 : end]:
+            with contextlib.suppress(ValueError):
+                ends[end] = (colon, plain_decimal(rest[colon + 1 : end]))
+    at = sorted(ends)  # (a ':' is never before the one of an earlier end: the window below is a slice)
+    after: dict[int, list[_Linked]] = {len(rest) + 1: [None]}  # from an item's start: its readings
+    for start in sorted({0, *(e + 1 for e in ends if e < len(rest))}, reverse=True):
+        found: list[_Linked] = []
+        for end in at[bisect.bisect_left(at, start) :]:
+            colon, pct = ends[end]
+            if colon - start > bound or len(found) >= _ROW_READINGS_SHOWN:
+                break
+            to = _row_code(spelled, rest[start:colon]) if colon >= start else None
+            if to is not None:
+                found += [((to, pct), tail) for tail in after.get(end + 1, [])[: _ROW_READINGS_SHOWN - len(found)]]
+        after[start] = found
+    out = []
+    for linked in after[0]:
+        items = []
+        while linked is not None:
+            item, linked = linked
+            items.append(item)
+        out.append(items)
+    return out
+
+
+def _row_readings(contest: Contest, text: str) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Every way `CAND=TO:PCT,TO:PCT,...` reads with each name one of the race's candidates (at most two: a
+    third changes nothing said). A PCT is a plain number, which holds none of '=', ':' and ',': so an item ends
+    at a ',' (or the end) whose text since the last ':' is a number, and the names are what lies between; a
+    name or code holding those characters is read whole when only one reading names candidates throughout."""
+    from warroom.core.csvformat import candidate_spellings
+
+    spelled = candidate_spellings(contest)
+    longest = max((len(s) for c in contest.candidates for s in (c.code, c.name, c.short_name or "")), default=0)
+    bound = 4 * longest + _ROW_NAME_SLACK  # (a name typed decomposed, or padded: no name is longer than this)
+    out: list[tuple[str, list[tuple[str, float]]]] = []
+    for at in (i for i, ch in enumerate(text) if ch == "="):
+        who = _row_code(spelled, text[:at]) if len(text[:at].strip()) <= bound else None
+        if who is not None:
+            out += [(who, items) for items in _row_items(text[at + 1 :], spelled, bound)]
+        if len(out) >= _ROW_READINGS_SHOWN:
+            break
+    return out[:_ROW_READINGS_SHOWN]
+
+
 def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
-    """`--row CAND=TO:PCT,TO:PCT,...` (a name or code; `exhausted` for no further preference)."""
+    """`--row CAND=TO:PCT,TO:PCT,...` (a name or code; `exhausted` for no further preference).
+
+    A name or code may hold '=', ':' or ',' (a PCT never does): the row is read every way its separators allow,
+    and the one reading that names the race's candidates throughout is taken; a row that reads two ways is
+    refused naming both (`a=b=c:100` with candidates a, a=b, b=c and c), never taken at its first '='.
+    """
+    readings = _row_readings(contest, text)
+    if len(readings) > 1:
+        names = {c.code: c.code for c in contest.candidates} | {EXHAUSTED: "exhausted"}
+        said = "; ".join(
+            f"{names[who]}'s row: " + ", ".join(f"{names[to]} {pct:g}" for to, pct in items) for who, items in readings
+        )
+        raise ValueError(
+            f"--row {text!r}: reads two ways ({said}): a name or code holding '=', ':' or ',' makes it ambiguous; "
+            "name the candidates another way (a code, a full name)"
+        )
+    if readings:
+        who, items = readings[0]
+        shares: dict[str, float] = {}
+        for to, pct in items:
+            if to in shares:  # kiss:40,kiss:60 was summed to 100 without a word
+                raise ValueError(f"--row {text!r}: {_exhausted(to)!r} is given twice; give each candidate once")
+            shares[to] = pct
+        return who, shares
+    # no reading names candidates throughout: say why, reading at the first '=' and each item's last ':'
     who, sep, rest = text.partition("=")
     if not sep or not rest.strip():
         raise ValueError(f"--row {text!r}: use CANDIDATE=OTHER:PCT,OTHER:PCT,... (e.g. dale=nolan:40,reid:35,park:25)")
     code = _code(contest, who, f"--row {text!r}")
-    shares: dict[str, float] = {}
+    shares = {}
     for part in rest.split(","):
-        to, sep, pct = part.partition(":")
+        to, sep, figure = part.rpartition(":")
         if not sep:
             raise ValueError(f"--row {text!r}: {part.strip()!r} needs OTHER:PCT")
         try:
-            value = plain_decimal(pct)
+            value = plain_decimal(figure)
         except ValueError:
-            raise ValueError(f"--row {text!r}: {pct.strip()!r} is not a number") from None
+            raise ValueError(f"--row {text!r}: {figure.strip()!r} is not a number") from None
         key = _code(contest, to, f"--row {text!r}")
         if key in shares:  # kiss:40,kiss:60 was summed to 100 without a word
             raise ValueError(f"--row {text!r}: {to.strip()!r} is given twice; give each candidate once")

@@ -365,7 +365,8 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
     spelled = candidate_spellings(contest)
     given: dict[str, str] = {}
     for item in args.split:
-        who, _, parts = item.partition("=")
+        # the candidate is everything before the last '=': the figures after it never hold one, a code may (`c=d`)
+        who, _, parts = item.rpartition("=") if "=" in item else (item, "", "")
         code = spelled.get(who)
         if spelled.ambiguous.get(spelling_key(who)) and parts:
             raise ReportError(f"--split {item!r}: {spelled.unknown(who)}")

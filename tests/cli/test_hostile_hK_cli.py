@@ -1,0 +1,93 @@
+"""Issue 16, a fresh hostile pass on the command line and its exports (hK). Each test failed before its fix."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tests.cli._run import ok, run
+from tests.conftest import TOY
+from warroom.cli.irv import parse_row
+from warroom.core.types import EXHAUSTED, Candidate, CountingSystem
+
+ODD = dataclasses.replace(
+    TOY,
+    system=CountingSystem.IRV,
+    candidates=(
+        Candidate("lee", "Lee, Ann", "R", "#d62728"),  # a comma in a name, as "Surname, Given" lists write them
+        Candidate("b=o", "Bo Moss", "B", "#1f77b4"),  # an '=' in a code
+        Candidate("c:d", "Cy Dee", "G", "#2ca02c"),  # a ':' in a code
+    ),
+)
+TWO_WAYS = dataclasses.replace(
+    TOY,
+    system=CountingSystem.IRV,
+    candidates=(
+        Candidate("a", "Ann Able", "R", "#d62728"),
+        Candidate("a=b", "Bea Burr", "B", "#1f77b4"),
+        Candidate("b=c", "Cal Cole", "G", "#2ca02c"),
+        Candidate("c", "Dot Dale", "G", "#9467bd"),
+    ),
+)
+
+
+def test_a_row_reads_names_and_codes_that_hold_its_separators() -> None:
+    """`--row` split at the first '=', every ',' and the first ':', so a candidate called "Lee, Ann" or coded
+    `b=o` or `c:d` could not be named (`'b' is not a candidate`). A row is now read every way its separators
+    allow, and the one reading whose names are all the race's candidates is taken."""
+    assert parse_row(ODD, "b=o=Lee, Ann:40,c:d:35,exhausted:25") == (
+        "b=o",
+        {"lee": 40.0, "c:d": 35.0, EXHAUSTED: 25.0},
+    )
+    assert parse_row(ODD, "c:d=b=o:60,lee:40") == ("c:d", {"b=o": 60.0, "lee": 40.0})
+    assert parse_row(ODD, "Lee, Ann=Bo Moss:100") == ("lee", {"b=o": 100.0})
+    with pytest.raises(ValueError, match="'zed' is not a candidate"):  # a plain mistake keeps its message
+        parse_row(ODD, "lee=zed:100")
+
+
+def test_a_row_that_reads_two_ways_is_refused_naming_both() -> None:
+    """`a=b=c:100` with candidates `a`, `a=b`, `b=c` and `c` is a's row (all to b=c) or a=b's (all to c): the
+    first '=' had decided, without a word. Both readings are named and nothing is set."""
+    with pytest.raises(ValueError) as info:
+        parse_row(TWO_WAYS, "a=b=c:100")
+    said = str(info.value)
+    assert "reads two ways" in said and "a's row: b=c 100" in said and "a=b's row: c 100" in said, said
+
+
+SV = """\
+[contest]
+name = "Eq SV"
+election_date = 2024-05-02
+system = "sv"
+
+[[candidate]]
+code = "ann"
+name = "Ann Able"
+
+[[candidate]]
+code = "bob"
+name = "Bob Baker"
+
+[[candidate]]
+code = "c=d"
+name = "Cy Dee"
+"""
+
+
+def test_a_split_names_a_candidate_whose_code_holds_an_equals_sign(db: list[str], tmp_path: Path) -> None:
+    """`--split c=d=10/80/10` split at the first '=' ("unknown candidate 'c'"): the figures after it hold no '=',
+    so the candidate is everything before the last one."""
+    (tmp_path / "sv.toml").write_text(SV, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "sv.toml"), *db)
+    (tmp_path / "p.csv").write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:c=d\n"
+        "X,2024-04-01,2024-04-02,1000,45,40,15\n",
+        encoding="utf-8",
+    )
+    ok("import", str(tmp_path / "p.csv"), "--contest", "Eq SV", *db)
+    by_code = ok("scenario", "--contest", "Eq SV", "--split", "c=d=10/80/10", *db)
+    assert "Dee's voters: 10 % to Able, 80 % to Baker" in by_code, by_code
+    code, _out, err = run("scenario", "--contest", "Eq SV", "--split", "c=d=", *db)
+    assert code != 0 and "use CANDIDATE=A/B/EXHAUSTED" in err, err
