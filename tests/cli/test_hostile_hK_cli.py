@@ -91,3 +91,43 @@ def test_a_split_names_a_candidate_whose_code_holds_an_equals_sign(db: list[str]
     assert "Dee's voters: 10 % to Able, 80 % to Baker" in by_code, by_code
     code, _out, err = run("scenario", "--contest", "Eq SV", "--split", "c=d=", *db)
     assert code != 0 and "use CANDIDATE=A/B/EXHAUSTED" in err, err
+
+
+DUO_IRV = """\
+[contest]
+name = "Duo IRV"
+election_date = 2024-05-02
+system = "irv"
+
+[[candidate]]
+code = "ann"
+name = "Ann Able"
+
+[[candidate]]
+code = "bob"
+name = "Bob Baker"
+"""
+
+
+def test_a_two_candidate_instant_runoff_offers_no_next_preference_row(db: list[str], tmp_path: Path) -> None:
+    """With two candidates nobody is excluded before the final count, so nobody's next preferences are ever
+    counted; `warroom scenario` printed "What would change the winner, from Able's voters' next preferences:" (the
+    winner's row, `irv_pipeline.default_row`'s fallback), and took `--row-of` and `--row` to no effect."""
+    from warroom.core.irv_pipeline import default_row
+    from warroom.core.irv_scenario import irv_scenario
+
+    assert default_row(irv_scenario({"ann": 55.0, "bob": 45.0}, {})) == ""
+    assert default_row(irv_scenario({"ann": 50.0, "bob": 40.0, "cat": 10.0}, {})) == "cat"
+    (tmp_path / "duo.toml").write_text(DUO_IRV, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "duo.toml"), *db)
+    (tmp_path / "p.csv").write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob\nX,2024-04-01,2024-04-02,1000,55,45\n",
+        encoding="utf-8",
+    )
+    ok("import", str(tmp_path / "p.csv"), "--contest", "Duo IRV", *db)
+    text = ok("scenario", "--contest", "Duo IRV", *db)
+    assert "next preferences:" not in text and "Able wins" in text, text
+    assert "Two candidates: nobody is excluded before the final count" in text, text
+    for option in (["--row-of", "ann"], ["--row", "ann=bob:100"]):
+        code, _out, err = run("scenario", "--contest", "Duo IRV", *option, *db)
+        assert code != 0 and "Two candidates: nobody is excluded" in err, err

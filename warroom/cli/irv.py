@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import (
+    NO_ROW_COUNTED,
     BreakEven,
     IrvCase,
     IrvView,
     break_evens,
     default_row,
     evaluate_irv,
+    has_rows,
     irv_baseline,
     prior_rows_from_ballots,
 )
@@ -117,7 +119,7 @@ class IrvReport:
             "p_third": None if odds is None else {c: round(p, 4) for c, p in odds.p_third.items()},
             "draws": None if odds is None else odds.n,
             "share_sd": round(v.share_sd, 4),
-            "break_evens_of": self.row,
+            "break_evens_of": self.row or None,
             "break_evens": [
                 {"to": _exhausted(b.to), "from": _exhausted(b.source), "points": round(b.points, 4), "text": b.text}
                 for b in self.found
@@ -147,13 +149,16 @@ class IrvReport:
         if v.odds is not None:
             out.write(
                 f"Chances from {v.odds.n:,} simulated counts (polling error sd {v.share_sd:.1f} points for a 50 % "
-                "candidate; every transfer row uncertain).\n"
+                + ("candidate; every transfer row uncertain).\n" if self.row else "candidate).\n")
             )
-        out.write(f"\nWhat would change the winner, from {v.name(self.row)}'s voters' next preferences:\n")
-        for b in self.found:
-            out.write(f"  {b.text}\n")
-        if not self.found:
-            out.write("  no move within that row changes the winner at these figures\n")
+        if not self.row:  # two candidates: no row is ever counted (it printed the winner's, as if it could be)
+            out.write(f"\n{NO_ROW_COUNTED}\n")
+        else:
+            out.write(f"\nWhat would change the winner, from {v.name(self.row)}'s voters' next preferences:\n")
+            for b in self.found:
+                out.write(f"  {b.text}\n")
+            if not self.found:
+                out.write("  no move within that row changes the winner at these figures\n")
         if s is not None and s.today:
             out.write(f"Note: {s.today}\n")
 
@@ -332,6 +337,8 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     scenario = case.scenario
     rows_given: dict[str, str] = {}
     for text in getattr(args, "row", None) or []:
+        if not has_rows(scenario):  # (a row set here had been taken, saved and counted by nothing)
+            raise ValueError(f"--row {text!r}: {NO_ROW_COUNTED}")
         code, shares = parse_row(contest, text)
         if code not in scenario.codes:
             raise ValueError(f"--row {text!r}: {code} has no first-round share in the polls")
@@ -342,8 +349,10 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     case = IrvCase(scenario, case.label, case.as_of, case.names, case.sources)
     view = evaluate_irv(case, odds=odds_model(store, contest))
     row_of = getattr(args, "row_of", None)
+    if row_of and not has_rows(scenario):
+        raise ValueError(f"--row-of {row_of}: {NO_ROW_COUNTED}")
     row = _code(contest, row_of, "--row-of") if row_of else default_row(scenario, view.run)
-    if row not in scenario.codes:
+    if row and row not in scenario.codes:
         raise ValueError(f"--row-of {row_of}: not in this race's first round")
     name, saved_at, note = "", "", ""
     if saved is not None:
@@ -353,7 +362,8 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
         made = save_irv_case(store, contest, args.save, saved.case if saved else baseline_case, scenario, row)
         name, saved_at = made.name, made.saved_at
     summary = replace(irv_summary(view, name=name, baseline=case.label, saved_at=saved_at), today=note)
-    return IrvReport(contest, case, view, row, break_evens(scenario, row, case.names, run=view.run), summary)
+    found = break_evens(scenario, row, case.names, run=view.run) if row else []
+    return IrvReport(contest, case, view, row, found, summary)
 
 
 def _ballot_rows(path: Path, contest: Contest) -> dict[str, dict[str, float]]:
