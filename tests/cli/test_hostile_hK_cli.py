@@ -131,3 +131,27 @@ def test_a_two_candidate_instant_runoff_offers_no_next_preference_row(db: list[s
     for option in (["--row-of", "ann"], ["--row", "ann=bob:100"]):
         code, _out, err = run("scenario", "--contest", "Duo IRV", *option, *db)
         assert code != 0 and "Two candidates: nobody is excluded" in err, err
+
+
+def test_scenario_and_average_say_the_runoff_shown_has_a_withdrawn_finalist(db: list[str], tmp_path: Path) -> None:
+    """Every runoff the polls ask has Ada in it and Ada has withdrawn: `warroom scenario` and `warroom average`
+    showed Ada v Bea as the race's runoff, without a word."""
+    race = tmp_path / "race.toml"
+    race.write_text(
+        '[contest]\nname = "Race"\nelection_date = 2024-05-02\nsystem = "two_round"\n\n'
+        '[[candidate]]\ncode = "ada"\nname = "Ada Lovelace"\nwithdrawn = true\n\n'
+        '[[candidate]]\ncode = "bea"\nname = "Bea Smith"\n\n'
+        '[[candidate]]\ncode = "cy"\nname = "Cy Young"\n',
+        encoding="utf-8",
+    )
+    ok("contest", "new", "--from", str(race), *db)
+    (tmp_path / "q.csv").write_text(
+        "pollster,poll_id,question,fieldwork_start,fieldwork_end,sample_size,first:ada,first:bea,first:cy,"
+        "second:ada,second:bea\n"
+        "Ifop,f1,H1,2024-03-05,2024-03-07,1000,40,35,25,,\nIfop,f1,R1,2024-03-05,2024-03-07,1000,,,,52,48\n",
+        encoding="utf-8",
+    )
+    ok("import", str(tmp_path / "q.csv"), "--contest", "Race", *db)
+    said = "Note: Ada Lovelace has withdrawn: this runoff can no longer take place (every runoff the polls ask"
+    assert said in ok("scenario", "--contest", "Race", *db)
+    assert said in ok("average", "--contest", "Race", *db)

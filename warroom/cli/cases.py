@@ -91,6 +91,7 @@ class TwoRoundScenarioReport:
     summary: CaseSummary
     view: TwoRoundView
     hypothesis: str | None
+    note: str = ""  # (TwoRoundCase.note: a finalist has withdrawn)
 
     def as_json(self) -> dict[str, Any]:
         v, p = self.view, self.view.projection
@@ -111,6 +112,7 @@ class TwoRoundScenarioReport:
             },
             "turnout_break_even": None if v.turnout_break_even is None else round(v.turnout_break_even, 4),
             "settings": two_round_settings_to_dict(v.scenario),
+            "note": self.note or None,
         }
 
     def print(self, out: TextIO, table: Table) -> None:
@@ -132,6 +134,8 @@ class TwoRoundScenarioReport:
         )
         for line in question_text(self.view):
             out.write(line + "\n")
+        if self.note:
+            out.write(f"Note: {self.note}\n")
         if s.today:
             out.write(f"Note: {s.today}\n")
 
@@ -295,7 +299,7 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
         else SavedTwoRound("", case.hypothesis, case.first, case.first_source, changed).baseline_label
     )
     summary = replace(two_round_summary(view, name=name, baseline=baseline, saved_at=saved_at), today=note)
-    return TwoRoundScenarioReport(contest, summary, view, case.hypothesis)
+    return TwoRoundScenarioReport(contest, summary, view, case.hypothesis, case.note)
 
 
 # --- instant runoff ----------------------------------------------------------------------------------------------

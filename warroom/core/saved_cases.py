@@ -41,6 +41,7 @@ from warroom.core.two_round_pipeline import (
     first_round_model,
     matchup_average,
     matchups_asked,
+    withdrawn_runoff_note,
 )
 from warroom.core.two_round_view import (
     ScenarioDefaults,
@@ -397,6 +398,7 @@ class TwoRoundCase:
         hypothesis: the first-round hypothesis seen through (None: every list, pooled).
         defaults: the pair's default splits and their uncertainty.
         electorate: whose voters the break-even question is about.
+        note: what the runoff shown needs said (`withdrawn_runoff_note`: a finalist has withdrawn), or "".
     """
 
     first: FirstRound
@@ -404,6 +406,7 @@ class TwoRoundCase:
     hypothesis: str | None
     defaults: ScenarioDefaults
     electorate: str
+    note: str = ""
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -496,7 +499,8 @@ def two_round_case(
         a, b = b, a
     first, said, a, b = runoff_first_round(campaign.results, latest, (a, b))
     defaults = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
-    return TwoRoundCase(first, said, hypothesis, defaults, largest_other(first, a, b))
+    note = withdrawn_runoff_note((a, b), asked, withdrawn)  # (it was shown as the race's runoff, without a word)
+    return TwoRoundCase(first, said, hypothesis, defaults, largest_other(first, a, b), note)
 
 
 def carry_over(saved: TwoRoundScenario, defaults: TwoRoundScenario) -> TwoRoundScenario:

@@ -64,6 +64,7 @@ __all__ = [
     "runoff_from_matrices",
     "two_round_report",
     "withdrawn_names",
+    "withdrawn_runoff_note",
 ]
 
 HYPOTHESIS_SHRINK = 2.0
@@ -553,6 +554,7 @@ class TwoRoundReport:
         matchup: the chosen runoff matchup's average (None when no poll asks one).
         others: the other matchups asked, (a, b, notices), most asked first.
         backtest: against the official results, when both rounds are stored.
+        note: `withdrawn_runoff_note` of the matchup ("" when both stand).
     """
 
     first: CandidateAverages
@@ -560,6 +562,7 @@ class TwoRoundReport:
     matchup: MatchupAverage | None
     others: tuple[tuple[str, str, int], ...]
     backtest: TwoRoundBacktest | None
+    note: str = ""
 
 
 ASSUMED_VALID_OF_REGISTERED = 72.1
@@ -601,6 +604,22 @@ def default_matchup(
     return a, b
 
 
+def withdrawn_runoff_note(
+    pair: tuple[str, str], asked: Iterable[tuple[str, str, int]], withdrawn: Iterable[str] = ()
+) -> str:
+    """What a runoff with a withdrawn finalist says (the scenario's note, in `warroom scenario` and the panel):
+    "" when both stand. `default_matchup` shows such a runoff first only when every pair the polls ask has a
+    withdrawn candidate, which is said too; one asked for by name (`--matchup`, the picker) is said alike."""
+    out = {name_key(n) for n in withdrawn}
+    gone = [n for n in pair if name_key(n) in out]
+    if not gone:
+        return ""
+    text = f"{' and '.join(gone)} {'has' if len(gone) == 1 else 'have'} withdrawn: this runoff can no longer take place"
+    if all({name_key(a), name_key(b)} & out for a, b, _n in asked):
+        text += " (every runoff the polls ask has a withdrawn candidate in it)"
+    return text + "."
+
+
 def two_round_report(
     campaign: Campaign,
     *,
@@ -630,8 +649,10 @@ def two_round_report(
     if chosen is not None and chosen.share.empty:
         chosen = None
     key = {name_key(pair[0]), name_key(pair[1])} if pair is not None else set()
-    others = tuple(m for m in matchups_asked(notices) if {name_key(m[0]), name_key(m[1])} != key)
-    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies))
+    asked = matchups_asked(notices)
+    others = tuple(m for m in asked if {name_key(m[0]), name_key(m[1])} != key)
+    note = withdrawn_runoff_note((chosen.a, chosen.b), asked, withdrawn) if chosen is not None else ""
+    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies), note)
 
 
 PUBLICATION_BLACKOUT_DAYS = 1
