@@ -155,3 +155,17 @@ def test_scenario_and_average_say_the_runoff_shown_has_a_withdrawn_finalist(db: 
     said = "Note: Ada Lovelace has withdrawn: this runoff can no longer take place (every runoff the polls ask"
     assert said in ok("scenario", "--contest", "Race", *db)
     assert said in ok("average", "--contest", "Race", *db)
+
+
+def test_a_two_candidate_instant_runoffs_settings_in_words_list_no_row() -> None:
+    """The briefing and Compare printed "Able's voters next: Baker 100 %" and "Baker's voters next: Able 100 %" for
+    a race of two, rows no count ever reads (`saved_cases.irv_lines`)."""
+    from warroom.core.irv_pipeline import evaluate_irv
+    from warroom.core.irv_scenario import irv_scenario
+    from warroom.core.saved_cases import irv_lines
+
+    lines = irv_lines(evaluate_irv(irv_scenario({"ann": 55.0, "bob": 45.0}, {}), names={"ann": "Able", "bob": "Baker"}))
+    assert lines[0] == "First round: Able 55.0 %, Baker 45.0 %"
+    assert not [line for line in lines if "voters next" in line], lines
+    three = irv_lines(evaluate_irv(irv_scenario({"ann": 50.0, "bob": 40.0, "cat": 10.0}, {})))
+    assert sum("voters next" in line for line in three) == 3

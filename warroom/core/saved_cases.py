@@ -30,7 +30,7 @@ import numpy as np
 
 from warroom.core.forecast import chance_text, gap_words, signed_points
 from warroom.core.france import ABSTAINERS, BLANK_NULL, RoundResult, name_key
-from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
+from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv, has_rows
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, names_changed, scenario_name_problem
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundError, TwoRoundScenario
@@ -826,7 +826,7 @@ def irv_lines(view: IrvView, edited: Sequence[str] | None = None) -> list[str]:
     order = sorted(s.codes, key=lambda c: (-s.share(c), c))
     lines = ["First round: " + ", ".join(f"{view.name(c)} {s.share(c):.1f} %" for c in order)]
     rows = order if edited is None else [c for c in order if c in edited]
-    for c in rows:
+    for c in rows if has_rows(s) else []:  # (two candidates: no row is ever counted, none is said)
         row = sorted(s.row(c).items(), key=lambda kv: (kv[0] == EXHAUSTED, -kv[1]))
         parts = ", ".join(f"{view.name(k)} {v:.0f} %" for k, v in row if v >= 0.5)
         lines.append(f"{view.name(c)}'s voters next: {parts}")

@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from warroom.core.france import name_key
+from warroom.core.irv_pipeline import has_rows
 from warroom.core.pipeline import PipelineError, name_as_saved, saved_name_in
 from warroom.core.saved_cases import (
     IRV,
@@ -306,8 +307,8 @@ class IrvLibrary(_Library):
     def sources(self) -> list[str]:
         """Where the next preferences come from, beside the polls' own sources."""
         case = self.controller.case
-        used = sorted(set(case.sources.values())) if case is not None else []
-        return [f"Next preferences: {', '.join(used)}"] if used else []
+        used = sorted(set(case.sources.values())) if case is not None and has_rows(case.scenario) else []
+        return [f"Next preferences: {', '.join(used)}"] if used else []  # (none counted in a race of two)
 
     def briefing_lines(self) -> list[str]:
         """The first round the chain starts from, in words."""
