@@ -91,6 +91,9 @@ def test_a_split_names_a_candidate_whose_code_holds_an_equals_sign(db: list[str]
     assert "Dee's voters: 10 % to Able, 80 % to Baker" in by_code, by_code
     code, _out, err = run("scenario", "--contest", "Eq SV", "--split", "c=d=", *db)
     assert code != 0 and "use CANDIDATE=A/B/EXHAUSTED" in err, err
+    # (and `backtest --contest` of a race with no result said "no contest in the store has an official result")
+    code, _out, err = run("backtest", "--contest", "Eq SV", *db)
+    assert code == 1 and "warroom backtest: Eq SV has no official result with a final round to test against" in err, err
 
 
 DUO_IRV = """\
