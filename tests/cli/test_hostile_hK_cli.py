@@ -172,3 +172,28 @@ def test_a_two_candidate_instant_runoffs_settings_in_words_list_no_row() -> None
     assert not [line for line in lines if "voters next" in line], lines
     three = irv_lines(evaluate_irv(irv_scenario({"ann": 50.0, "bob": 40.0, "cat": 10.0}, {})))
     assert sum("voters next" in line for line in three) == 3
+
+
+TRIO_IRV = DUO_IRV.replace('name = "Duo IRV"', 'name = "Trio IRV"') + '\n[[candidate]]\ncode = "cy"\nname = "Cy Cole"\n'
+
+
+def test_average_of_an_instant_runoff_race_prints_the_chains_final_pair_lead(db: list[str], tmp_path: Path) -> None:
+    """`warroom average` printed an instant-runoff race's "Runoff lead" as the Supplementary Vote's ("+5.6 points;
+    average of 1 runoff implied by transfers"), a figure the window never shows for it: its runoff-lead chart and
+    poll table give the elimination chain's final pair (`irv_pair_lead`, +6.7 here), as `warroom scenario` does."""
+    import json
+
+    (tmp_path / "trio.toml").write_text(TRIO_IRV, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "trio.toml"), *db)
+    (tmp_path / "p.csv").write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:ann,first:bob,first:cy\n"
+        "X,2024-04-01,2024-04-02,1000,40,35,25\n",
+        encoding="utf-8",
+    )
+    ok("import", str(tmp_path / "p.csv"), "--contest", "Trio IRV", *db)
+    scenario = json.loads(ok("scenario", "--contest", "Trio IRV", "--json", *db))
+    average = json.loads(ok("average", "--contest", "Trio IRV", "--json", *db))
+    assert average["runoff_pair"] == scenario["final_pair"] == ["ann", "bob"]
+    assert average["second_round_lead"]["mean"] == pytest.approx(scenario["final_margin"], abs=0.002)
+    text = ok("average", "--contest", "Trio IRV", *db)
+    assert "Runoff lead, Ann Able minus Bob Baker: +6.7 points" in text and "elimination chain" in text, text

@@ -293,24 +293,17 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
     return code, shares
 
 
-def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> IrvReport:
-    """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
-    from warroom.cli.cases import load_saved_irv, save_irv_case
-    from warroom.cli.reports import load_polls, odds_model
+def store_irv_case(
+    store: Any, contest: Contest, polls: list[Any], averages: Any, ballots: Path | None = None
+) -> IrvCase:
+    """The instant-runoff baseline the app's panel starts from: the polls' average with the store's prior rows
+    and ballots (`ballots`: last election's ballot file instead, `--prior-ballots`). ValueError naming a problem."""
     from warroom.store import contests as contests_repo
     from warroom.store import irv_priors
     from warroom.store.db import translated
 
-    given = [f"--{k.replace('_', '-')}" for k in _RUNOFF_ONLY if getattr(args, k, None)]
-    if given or getattr(args, "split", None):
-        raise ValueError(
-            f"{', '.join(given or ['--split'])}: a runoff option; {contest.name} counts by instant runoff "
-            "(use --row CANDIDATE=OTHER:PCT,... and --row-of CANDIDATE)"
-        )
-    polls = load_polls(store, contest)
     label = "past count"
     prior: dict[str, dict[str, float]] | None
-    ballots = getattr(args, "prior_ballots", None)
     with translated(store.engine), store.sessions() as session:
         stored = irv_priors.get_irv_prior(session, contest.id or 0)  # the stored ballots (PriorError: a ValueError)
         prior = None if ballots is not None else contests_repo.irv_prior_rows_of(session, contest)
@@ -319,17 +312,26 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
         label = f"ballots in {ballots.name}"
     stored_kw: dict[str, Any] = {} if stored is None else {"ballots": stored.scenario, "ballots_label": stored.source}
     try:
-        case = irv_baseline(
-            contest,
-            polls,
-            compute_averages(polls, contest),
-            prior_rows=prior,
-            prior_label=label,
-            prior_first=ballots is not None,
-            **stored_kw,
+        return irv_baseline(
+            contest, polls, averages, prior_rows=prior, prior_label=label, prior_first=ballots is not None, **stored_kw
         )
     except PipelineError as exc:
         raise ValueError(str(exc)) from None
+
+
+def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> IrvReport:
+    """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
+    from warroom.cli.cases import load_saved_irv, save_irv_case
+    from warroom.cli.reports import load_polls, odds_model
+
+    given = [f"--{k.replace('_', '-')}" for k in _RUNOFF_ONLY if getattr(args, k, None)]
+    if given or getattr(args, "split", None):
+        raise ValueError(
+            f"{', '.join(given or ['--split'])}: a runoff option; {contest.name} counts by instant runoff "
+            "(use --row CANDIDATE=OTHER:PCT,... and --row-of CANDIDATE)"
+        )
+    polls = load_polls(store, contest)
+    case = store_irv_case(store, contest, polls, compute_averages(polls, contest), getattr(args, "prior_ballots", None))
     baseline_case = case
     saved = load_saved_irv(store, contest, args.name) if getattr(args, "name", None) else None
     if saved is not None:  # the saved case exactly as saved: its own first round and matrix
