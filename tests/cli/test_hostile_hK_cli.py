@@ -197,3 +197,19 @@ def test_average_of_an_instant_runoff_race_prints_the_chains_final_pair_lead(db:
     assert average["second_round_lead"]["mean"] == pytest.approx(scenario["final_margin"], abs=0.002)
     text = ok("average", "--contest", "Trio IRV", *db)
     assert "Runoff lead, Ann Able minus Bob Baker: +6.7 points" in text and "elimination chain" in text, text
+
+
+def test_contest_show_indents_a_notes_later_lines_under_it(db: list[str], tmp_path: Path) -> None:
+    """A contest's notes (free text, several lines) were printed with their later lines at the margin of the
+    fields, so a note reading "a\\n  election: 1999-01-01" showed a second, false polling day."""
+    race = tmp_path / "nl.toml"
+    race.write_text(
+        SV.replace('name = "Eq SV"', 'name = "NL"\nnotes = "a\\n  election: 1999-01-01\\n  polls: 999"'),
+        encoding="utf-8",
+    )
+    ok("contest", "new", "--from", str(race), *db)
+    lines = ok("contest", "show", "NL", *db).splitlines()
+    assert [line for line in lines if line.startswith("  election:")] == ["  election: 2024-05-02"], lines
+    assert [line for line in lines if line.startswith("  polls:")] == ["  polls: 0"], lines
+    at = lines.index("  notes: a")
+    assert lines[at + 1 : at + 3] == ["           election: 1999-01-01", "           polls: 999"], lines

@@ -281,8 +281,10 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         ("polls", str(polls)),
         ("notes", contest.notes),
     ):
-        if value:
-            out.write(f"  {label}: {value}\n")
+        if value:  # a value's later lines (the notes') under its first, never at the fields' margin
+            out.write(
+                f"  {label}: " + "\n".join(value.splitlines()).replace("\n", "\n" + " " * (len(label) + 4)) + "\n"
+            )
     out.write("\n")
     parties = {p.code: p.name for p in contest.parties}
     table(
