@@ -213,3 +213,17 @@ def test_contest_show_indents_a_notes_later_lines_under_it(db: list[str], tmp_pa
     assert [line for line in lines if line.startswith("  polls:")] == ["  polls: 0"], lines
     at = lines.index("  notes: a")
     assert lines[at + 1 : at + 3] == ["           election: 1999-01-01", "           polls: 999"], lines
+
+
+@pytest.mark.parametrize("option", [["--split", "paddick=49//21/30"], ["--message", "10", "--message-to", ",50,30,20"]])
+def test_a_figure_list_with_an_empty_part_is_refused(db: list[str], option: list[str]) -> None:
+    """`--split paddick=49//21/30` and `--message-to ,50,30,20` dropped the empty part and read the rest (a slot
+    left out by mistake moved every later figure one place, without a word); two-round's `--split
+    Zemmour=10,,60,20,10` was read as 10/60/20/10."""
+    from warroom.cli.cases import _parts
+
+    code, _out, err = run("scenario", *option, *db)
+    assert code != 0 and "an empty part" in err, err
+    with pytest.raises(ValueError, match="an empty part"):
+        _parts("10,,60,20,10", 4, "--split Zemmour")
+    assert _parts(" 10 / 60 / 20 / 10 ", 4, "--split Zemmour") == (10.0, 60.0, 20.0, 10.0)

@@ -147,7 +147,9 @@ def _pct(value: float, what: str, low: float = 0.0) -> float:
 
 
 def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
-    parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
+    parts = text.replace("/", ",").split(",")
+    if any(not x.strip() for x in parts):  # (it was dropped: every later figure moved one place)
+        raise ValueError(f"{what}: {text!r} has an empty part; give {n} figures, e.g. {'/'.join(['25'] * n)}")
     try:
         values = tuple(plain_decimal(x) for x in parts)
     except ValueError:

@@ -311,7 +311,9 @@ class ScenarioReport:
 
 
 def _parse_three(text: str, what: str) -> tuple[float, float, float]:
-    parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
+    parts = text.replace("/", ",").split(",")
+    if any(not x.strip() for x in parts):  # (it was dropped: every later figure moved one place)
+        raise ReportError(f"{what}: {text!r} has an empty part; give three figures, e.g. 50,30,20")
     if len(parts) != 3:
         raise ReportError(f"{what}: give three parts, e.g. 50,30,20 (got {text!r})")
     try:
