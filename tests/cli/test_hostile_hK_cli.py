@@ -227,3 +227,11 @@ def test_a_figure_list_with_an_empty_part_is_refused(db: list[str], option: list
     with pytest.raises(ValueError, match="an empty part"):
         _parts("10,,60,20,10", 4, "--split Zemmour")
     assert _parts(" 10 / 60 / 20 / 10 ", 4, "--split Zemmour") == (10.0, 60.0, 20.0, 10.0)
+
+
+def test_export_given_a_file_and_a_bundle_is_a_usage_error(db: list[str], tmp_path: Path) -> None:
+    """`warroom export polls.csv --bundle campaign.json` wrote the bundle, left polls.csv unwritten and said
+    success (exit 0): a script reading polls.csv next read an old one or none."""
+    code, _out, err = run("export", str(tmp_path / "polls.csv"), "--bundle", str(tmp_path / "b.json"), *db)
+    assert code == 2 and "give FILE or --bundle FILE, not both" in err, err
+    assert not (tmp_path / "polls.csv").exists() and not (tmp_path / "b.json").exists()

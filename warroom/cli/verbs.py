@@ -632,6 +632,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli import contest as contest_cli
 
+    if args.bundle is not None and args.file is not None:  # (the bundle was written, the file left unwritten: exit 0)
+        raise CliError(f"export {args.file} --bundle {args.bundle}: give FILE or --bundle FILE, not both", code=2)
     if args.bundle is not None:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:
