@@ -235,3 +235,42 @@ def test_export_given_a_file_and_a_bundle_is_a_usage_error(db: list[str], tmp_pa
     code, _out, err = run("export", str(tmp_path / "polls.csv"), "--bundle", str(tmp_path / "b.json"), *db)
     assert code == 2 and "give FILE or --bundle FILE, not both" in err, err
     assert not (tmp_path / "polls.csv").exists() and not (tmp_path / "b.json").exists()
+
+
+QUAD = """\
+[contest]
+name = "Quad"
+election_date = 2024-05-02
+system = "irv"
+[[candidate]]
+code = "a"
+name = "Al Aa"
+[[candidate]]
+code = "b"
+name = "Bo Bb"
+[[candidate]]
+code = "c"
+name = "Cy Cc"
+[[candidate]]
+code = "d"
+name = "Di Dd"
+"""
+
+
+def test_a_row_the_count_cannot_take_is_refused_naming_the_option(db: list[str], tmp_path: Path) -> None:
+    """`--row c=d:100` with d a candidate no poll gives a first-round share printed a KeyError traceback; a share
+    out of range or a row not adding to 100 gave the core's words alone, naming '__exhausted__' and no option."""
+    (tmp_path / "quad.toml").write_text(QUAD, encoding="utf-8")
+    ok("contest", "new", "--from", str(tmp_path / "quad.toml"), *db)
+    (tmp_path / "p.csv").write_text(
+        "pollster,fieldwork_start,fieldwork_end,sample_size,first:a,first:b,first:c\nX,2024-04-01,2024-04-02,1000,40,35,25\n",
+        encoding="utf-8",
+    )
+    ok("import", str(tmp_path / "p.csv"), "--contest", "Quad", *db)
+    for row, said in (
+        ("c=d:100", "--row 'c=d:100': d has no first-round share in the polls"),
+        ("c=exhausted:-5,b:105", "--row 'c=exhausted:-5,b:105': transfer row 'c': share to 'exhausted' must lie"),
+        ("c=b:0", "--row 'c=b:0': transfer row 'c': shares must sum to 100, got 0"),
+    ):
+        code, _out, err = run("scenario", "--contest", "Quad", "--row", row, *db)
+        assert code == 1 and "Traceback" not in err and said in err and "__exhausted__" not in err, err

@@ -346,8 +346,14 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
             raise ValueError(f"--row {text!r}: {code} has no first-round share in the polls")
         if code in rows_given:  # the later row had silently replaced the earlier
             raise ValueError(f"--row {text!r}: {rows_given[code]!r} already gave this candidate's row")
+        absent = next((to for to in shares if to != EXHAUSTED and to not in scenario.codes), None)
+        if absent is not None:  # (a KeyError traceback)
+            raise ValueError(f"--row {text!r}: {absent} has no first-round share in the polls, so no count has them")
         rows_given[code] = text
-        scenario = set_row(scenario, code, shares)
+        try:
+            scenario = set_row(scenario, code, shares)
+        except ValueError as exc:  # the core's words named no option
+            raise ValueError(f"--row {text!r}: {exc}") from None
     case = IrvCase(scenario, case.label, case.as_of, case.names, case.sources)
     view = evaluate_irv(case, odds=odds_model(store, contest))
     row_of = getattr(args, "row_of", None)
