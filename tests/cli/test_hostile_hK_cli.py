@@ -274,3 +274,14 @@ def test_a_row_the_count_cannot_take_is_refused_naming_the_option(db: list[str],
     ):
         code, _out, err = run("scenario", "--contest", "Quad", "--row", row, *db)
         assert code == 1 and "Traceback" not in err and said in err and "__exhausted__" not in err, err
+
+
+def test_a_bundle_imported_with_another_contest_named_is_a_usage_error(db: list[str], tmp_path: Path) -> None:
+    """`warroom import london.json --contest "Burlington Mayor 2009"` imported into London (the bundle's own race)
+    and said success: the race named was silently not the one written. Refused, nothing imported; the bundle's
+    own race named (in any case or spacing) is fine."""
+    bundle = tmp_path / "london.json"
+    ok("export", "--contest", "London Mayor 2012", "--bundle", str(bundle), *db)
+    code, _out, err = run("import", str(bundle), "--contest", "Burlington Mayor 2009", *db)
+    assert code == 2 and "is a bundle of 'London Mayor 2012'" in err, err
+    assert "imported into" in ok("import", str(bundle), "--contest", " london mayor 2012", *db)
