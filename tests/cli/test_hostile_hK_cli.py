@@ -285,3 +285,10 @@ def test_a_bundle_imported_with_another_contest_named_is_a_usage_error(db: list[
     code, _out, err = run("import", str(bundle), "--contest", "Burlington Mayor 2009", *db)
     assert code == 2 and "is a bundle of 'London Mayor 2012'" in err, err
     assert "imported into" in ok("import", str(bundle), "--contest", " london mayor 2012", *db)
+
+
+def test_scenario_poll_of_no_poll_of_the_race_says_so(db: list[str]) -> None:
+    """`warroom scenario --poll 0` (or another race's poll) said "poll #0 is not in London Mayor 2012 any more", as
+    if it had been: the words of a saved case whose poll was deleted since."""
+    code, _out, err = run("scenario", "--contest", "London Mayor 2012", "--poll", "0", *db)
+    assert code == 1 and "--poll 0: London Mayor 2012 has no poll #0 (warroom polls lists its polls)" in err, err

@@ -371,6 +371,11 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             choice, baseline, scenario = saved.choice, saved.baseline, saved.scenario
         else:
             choice = _choice(args)
+            if choice.poll_id is not None and not any(p.id == choice.poll_id for p in polls):
+                # (the core's words are a saved case's, whose poll was deleted since: "is not in ... any more")
+                raise ReportError(
+                    f"--poll {choice.poll_id}: {contest.name} has no poll #{choice.poll_id} (warroom polls lists its polls)"
+                )
             baseline = make_baseline(choice, polls, contest, averages, priors)
             scenario = default_scenario(baseline, polls, contest, choice, priors)
         scenario = _apply_options(scenario, baseline.eliminated, contest, args)
