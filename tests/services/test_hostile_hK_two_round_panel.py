@@ -34,3 +34,8 @@ def test_the_runoff_panel_says_its_finalist_has_withdrawn(qtbot) -> None:
     qtbot.addWidget(panel)
     assert model.withdrawn_note.startswith("Ann Red has withdrawn"), model.withdrawn_note
     assert "Ann Red has withdrawn: this runoff can no longer take place" in panel.source_label.text()
+    # the briefing's "Current settings" (the live case's summary) says it too: it printed the runoff bare
+    from warroom.services.case_library import TwoRoundLibrary
+
+    summary = TwoRoundLibrary(model).live_summary()
+    assert summary is not None and summary.today.startswith("Ann Red has withdrawn"), summary

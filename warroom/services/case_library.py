@@ -13,6 +13,7 @@ same records back.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -209,7 +210,9 @@ class TwoRoundLibrary(_Library):
         view = self.controller.view
         if view is None:
             return None
-        return two_round_summary(view, name="Current settings", baseline=self.controller.first_source)
+        summary = two_round_summary(view, name="Current settings", baseline=self.controller.first_source)
+        # (a withdrawn finalist's runoff: said in the briefing and Compare, as the panel and the CLI say it)
+        return replace(summary, today=self.controller.withdrawn_note) if self.controller.withdrawn_note else summary
 
     def sources(self) -> list[str]:
         """Where the campaign's polls and matrices come from (the compilations' credit)."""
