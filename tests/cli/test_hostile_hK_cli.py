@@ -45,6 +45,9 @@ def test_a_row_reads_names_and_codes_that_hold_its_separators() -> None:
     assert parse_row(ODD, "Lee, Ann=Bo Moss:100") == ("lee", {"b=o": 100.0})
     with pytest.raises(ValueError, match="'zed' is not a candidate"):  # a plain mistake keeps its message
         parse_row(ODD, "lee=zed:100")
+    for text in ("exhausted=lee:100", "none=lee:100"):  # (it said "__exhausted__ has no first-round share")
+        with pytest.raises(ValueError, match="no row of its own: name the candidate whose voters these are"):
+            parse_row(ODD, text)
 
 
 def test_a_row_that_reads_two_ways_is_refused_naming_both() -> None:

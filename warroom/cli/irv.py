@@ -255,6 +255,12 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
     refused naming both (`a=b=c:100` with candidates a, a=b, b=c and c), never taken at its first '='.
     """
     readings = _row_readings(contest, text)
+    if any(who == EXHAUSTED for who, _items in readings) or (
+        not readings and text.partition("=")[0].strip().casefold() in ("exhausted", "exhaust", "none")
+    ):  # (it went on to say "__exhausted__ has no first-round share in the polls")
+        raise ValueError(
+            f"--row {text!r}: the exhausted pile has no row of its own: name the candidate whose voters these are"
+        )
     if len(readings) > 1:
         names = {c.code: c.code for c in contest.candidates} | {EXHAUSTED: "exhausted"}
         said = "; ".join(
