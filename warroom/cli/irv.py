@@ -25,11 +25,10 @@ from warroom.core.irv_pipeline import (
     default_row,
     evaluate_irv,
     has_rows,
-    irv_baseline,
     prior_rows_from_ballots,
 )
 from warroom.core.irv_scenario import set_row
-from warroom.core.pipeline import PipelineError, compute_averages
+from warroom.core.pipeline import compute_averages
 from warroom.core.saved_cases import CaseSummary, irv_freshness, irv_summary
 from warroom.core.types import EXHAUSTED, Contest
 from warroom.core.validation import plain_decimal
@@ -299,36 +298,10 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
     return code, shares
 
 
-def store_irv_case(
-    store: Any, contest: Contest, polls: list[Any], averages: Any, ballots: Path | None = None
-) -> IrvCase:
-    """The instant-runoff baseline the app's panel starts from: the polls' average with the store's prior rows
-    and ballots (`ballots`: last election's ballot file instead, `--prior-ballots`). ValueError naming a problem."""
-    from warroom.store import contests as contests_repo
-    from warroom.store import irv_priors
-    from warroom.store.db import translated
-
-    label = "past count"
-    prior: dict[str, dict[str, float]] | None
-    with translated(store.engine), store.sessions() as session:
-        stored = irv_priors.get_irv_prior(session, contest.id or 0)  # the stored ballots (PriorError: a ValueError)
-        prior = None if ballots is not None else contests_repo.irv_prior_rows_of(session, contest)
-    if ballots is not None:
-        prior = _ballot_rows(ballots, contest)
-        label = f"ballots in {ballots.name}"
-    stored_kw: dict[str, Any] = {} if stored is None else {"ballots": stored.scenario, "ballots_label": stored.source}
-    try:
-        return irv_baseline(
-            contest, polls, averages, prior_rows=prior, prior_label=label, prior_first=ballots is not None, **stored_kw
-        )
-    except PipelineError as exc:
-        raise ValueError(str(exc)) from None
-
-
 def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> IrvReport:
     """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
     from warroom.cli.cases import load_saved_irv, save_irv_case
-    from warroom.cli.reports import load_polls, odds_model
+    from warroom.cli.reports import load_polls, odds_model, store_irv_case
 
     given = [f"--{k.replace('_', '-')}" for k in _RUNOFF_ONLY if getattr(args, k, None)]
     if given or getattr(args, "split", None):
@@ -337,7 +310,10 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
             "(use --row CANDIDATE=OTHER:PCT,... and --row-of CANDIDATE)"
         )
     polls = load_polls(store, contest)
-    case = store_irv_case(store, contest, polls, compute_averages(polls, contest), getattr(args, "prior_ballots", None))
+    ballots = getattr(args, "prior_ballots", None)
+    rows = _ballot_rows(ballots, contest) if ballots is not None else None
+    label = f"ballots in {ballots.name}" if ballots is not None else ""
+    case = store_irv_case(store, contest, polls, compute_averages(polls, contest), rows, label)
     baseline_case = case
     saved = load_saved_irv(store, contest, args.name) if getattr(args, "name", None) else None
     if saved is not None:  # the saved case exactly as saved: its own first round and matrix

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.bootstrap import OpenStore
 from warroom.core.baseline import as_of_problem, scenario_to_dict
@@ -51,6 +51,10 @@ from warroom.resources import resource_path
 from warroom.store import polls as repo
 from warroom.store.contests import get_official_result
 from warroom.store.db import translated
+
+if TYPE_CHECKING:
+    from warroom.core.averaging import PollAverages
+    from warroom.core.irv_pipeline import IrvCase
 
 Table = Callable[[list[str], list[list[Any]], TextIO], None]
 
@@ -197,7 +201,6 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
         )
     report = AverageReport(summarise(avg, polls, contest), as_of)
     if contest.system == CountingSystem.IRV:  # the window's runoff lead of this race: the chain's final pair
-        from warroom.cli.irv import store_irv_case
         from warroom.core.irv_pipeline import irv_pair_lead
 
         known = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
@@ -214,6 +217,39 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
         report.actual = result.shares()
         report.actual_runoff_margin = result.final_margin(*report.runoff_pair)
     return report
+
+
+def store_irv_case(
+    store: OpenStore,
+    contest: Contest,
+    polls: list[Poll],
+    averages: PollAverages | None,
+    ballot_rows: dict[str, dict[str, float]] | None = None,
+    ballots_label: str = "",
+) -> IrvCase:
+    """The instant-runoff baseline the app's panel starts from: the polls' average with the store's prior rows
+    and ballots (`ballot_rows`: last election's ballot file's instead, `--prior-ballots`, called `ballots_label`).
+    ReportError naming a problem."""
+    from warroom.core.irv_pipeline import irv_baseline
+    from warroom.store import contests as contests_repo
+    from warroom.store import irv_priors
+
+    with translated(store.engine), store.sessions() as session:
+        stored = irv_priors.get_irv_prior(session, contest.id or 0)  # the stored ballots (PriorError: a ValueError)
+        prior = ballot_rows if ballot_rows is not None else contests_repo.irv_prior_rows_of(session, contest)
+    stored_kw: dict[str, Any] = {} if stored is None else {"ballots": stored.scenario, "ballots_label": stored.source}
+    try:
+        return irv_baseline(
+            contest,
+            polls,
+            averages,
+            prior_rows=prior,
+            prior_label=ballots_label if ballot_rows is not None else "past count",
+            prior_first=ballot_rows is not None,
+            **stored_kw,
+        )
+    except PipelineError as exc:
+        raise ReportError(str(exc)) from None
 
 
 IRV_LEAD_KIND = (
