@@ -108,6 +108,8 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if not work and not two_round and not untested:
+        if args.contest:  # (it said "no contest in the store has ...", of one race named)
+            raise CliError(f"{contests[0].name} has no official result with a final round to test against")
         raise CliError("no contest in the store has an official result with a final round to test against")
     for contest, result, polls, priors in work:
         found = backtest_contest(contest, polls, result, errors_of[contest.id], priors=priors)

@@ -91,6 +91,7 @@ class TwoRoundScenarioReport:
     summary: CaseSummary
     view: TwoRoundView
     hypothesis: str | None
+    note: str = ""  # (TwoRoundCase.note: a finalist has withdrawn)
 
     def as_json(self) -> dict[str, Any]:
         v, p = self.view, self.view.projection
@@ -111,6 +112,7 @@ class TwoRoundScenarioReport:
             },
             "turnout_break_even": None if v.turnout_break_even is None else round(v.turnout_break_even, 4),
             "settings": two_round_settings_to_dict(v.scenario),
+            "note": self.note or None,
         }
 
     def print(self, out: TextIO, table: Table) -> None:
@@ -132,6 +134,8 @@ class TwoRoundScenarioReport:
         )
         for line in question_text(self.view):
             out.write(line + "\n")
+        if self.note:
+            out.write(f"Note: {self.note}\n")
         if s.today:
             out.write(f"Note: {s.today}\n")
 
@@ -143,7 +147,9 @@ def _pct(value: float, what: str, low: float = 0.0) -> float:
 
 
 def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
-    parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
+    parts = text.replace("/", ",").split(",")
+    if any(not x.strip() for x in parts):  # (it was dropped: every later figure moved one place)
+        raise ValueError(f"{what}: {text!r} has an empty part; give {n} figures, e.g. {'/'.join(['25'] * n)}")
     try:
         values = tuple(plain_decimal(x) for x in parts)
     except ValueError:
@@ -182,7 +188,8 @@ def apply_two_round_options(
     splits = dict(scenario.splits)
     given: dict[str, str] = {}
     for item in getattr(args, "split", None) or []:
-        who, _, parts = item.partition("=")
+        # the candidate is everything before the last '=': the figures after it never hold one, a name may
+        who, _, parts = item.rpartition("=") if "=" in item else (item, "", "")
         code = _electorate(first_votes, who, f"--split {item!r}", contest)
         if code in given:  # the later one had silently replaced the earlier
             raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")
@@ -294,7 +301,7 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
         else SavedTwoRound("", case.hypothesis, case.first, case.first_source, changed).baseline_label
     )
     summary = replace(two_round_summary(view, name=name, baseline=baseline, saved_at=saved_at), today=note)
-    return TwoRoundScenarioReport(contest, summary, view, case.hypothesis)
+    return TwoRoundScenarioReport(contest, summary, view, case.hypothesis, case.note)
 
 
 # --- instant runoff ----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -289,8 +290,10 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         ("polls", str(polls)),
         ("notes", contest.notes),
     ):
-        if value:
-            out.write(f"  {label}: {value}\n")
+        if value:  # a value's later lines (the notes') under its first, never at the fields' margin
+            out.write(
+                f"  {label}: " + "\n".join(value.splitlines()).replace("\n", "\n" + " " * (len(label) + 4)) + "\n"
+            )
     out.write("\n")
     parties = {p.code: p.name for p in contest.parties}
     table(
@@ -649,6 +652,11 @@ def _nothing_imported(exc: Exception) -> str:
     return text if "nothing imported" in text else f"{text}; nothing imported"
 
 
+def _name_key(name: str) -> str:
+    """A contest name as the store looks one up (case, spacing and composition aside: store.polls.get_contest)."""
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
 def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
@@ -658,6 +666,13 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         bundle = store.read_bundle(text)
     except store.ContestError as exc:
         raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
+    named = getattr(args, "contest", None)
+    if named and _name_key(named) != _name_key(bundle.contest.name):  # (it went into its own race, exit 0)
+        raise CliError(
+            f"{args.file} is a bundle of {bundle.contest.name!r}, which it imports into: drop --contest {named!r}, "
+            "or import a poll CSV into that race",
+            code=2,
+        )
     # an import makes a new store, as a poll CSV's does (the session commits or rolls back itself, for --dry-run)
     with _session(args, create=not args.dry_run) as session:  # (a dry run makes no store either)
         try:

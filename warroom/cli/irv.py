@@ -8,6 +8,8 @@ Thin adapters: the store gives the polls and the past count, warroom.core.irv_pi
 from __future__ import annotations
 
 import argparse
+import bisect
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,17 +17,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.core.forecast import chance_cell
 from warroom.core.irv_pipeline import (
+    NO_ROW_COUNTED,
     BreakEven,
     IrvCase,
     IrvView,
     break_evens,
     default_row,
     evaluate_irv,
-    irv_baseline,
+    has_rows,
     prior_rows_from_ballots,
 )
 from warroom.core.irv_scenario import set_row
-from warroom.core.pipeline import PipelineError, compute_averages
+from warroom.core.pipeline import compute_averages
 from warroom.core.saved_cases import CaseSummary, irv_freshness, irv_summary
 from warroom.core.types import EXHAUSTED, Contest
 from warroom.core.validation import plain_decimal
@@ -115,7 +118,7 @@ class IrvReport:
             "p_third": None if odds is None else {c: round(p, 4) for c, p in odds.p_third.items()},
             "draws": None if odds is None else odds.n,
             "share_sd": round(v.share_sd, 4),
-            "break_evens_of": self.row,
+            "break_evens_of": self.row or None,
             "break_evens": [
                 {"to": _exhausted(b.to), "from": _exhausted(b.source), "points": round(b.points, 4), "text": b.text}
                 for b in self.found
@@ -145,13 +148,16 @@ class IrvReport:
         if v.odds is not None:
             out.write(
                 f"Chances from {v.odds.n:,} simulated counts (polling error sd {v.share_sd:.1f} points for a 50 % "
-                "candidate; every transfer row uncertain).\n"
+                + ("candidate; every transfer row uncertain).\n" if self.row else "candidate).\n")
             )
-        out.write(f"\nWhat would change the winner, from {v.name(self.row)}'s voters' next preferences:\n")
-        for b in self.found:
-            out.write(f"  {b.text}\n")
-        if not self.found:
-            out.write("  no move within that row changes the winner at these figures\n")
+        if not self.row:  # two candidates: no row is ever counted (it printed the winner's, as if it could be)
+            out.write(f"\n{NO_ROW_COUNTED}\n")
+        else:
+            out.write(f"\nWhat would change the winner, from {v.name(self.row)}'s voters' next preferences:\n")
+            for b in self.found:
+                out.write(f"  {b.text}\n")
+            if not self.found:
+                out.write("  no move within that row changes the winner at these figures\n")
         if s is not None and s.today:
             out.write(f"Note: {s.today}\n")
 
@@ -174,21 +180,117 @@ def _code(contest: Contest, text: str, what: str) -> str:
     raise ValueError(f"{what}: {text.strip()!r} is not a candidate of {contest.name}")
 
 
+def _row_code(spelled: Any, text: str) -> str | None:
+    """`text` as one candidate of the row (or EXHAUSTED), None when it names none or two."""
+    if text.strip().casefold() in ("exhausted", "exhaust", "none"):
+        return EXHAUSTED
+    code = spelled.get(text)
+    return None if code is None or code == "other" else code
+
+
+_ROW_READINGS_SHOWN = 2
+_ROW_NAME_SLACK = 16
+
+
+_Linked = tuple[tuple[str, float], "_Linked"] | None
+"""A reading of a row's items as a linked list (an item, the rest): sharing its tail, each is made in one step."""
+
+
+def _row_items(rest: str, spelled: Any, bound: int) -> list[list[tuple[str, float]]]:
+    """The readings of a row's `TO:PCT,TO:PCT,...` whose every TO names a candidate (at most two)."""
+    ends: dict[int, tuple[int, float]] = {}  # an item's end -> (its ':', its number)
+    for end in [i for i, ch in enumerate(rest) if ch == ","] + [len(rest)]:
+        colon = rest.rfind(":", 0, end)
+        if colon >= 0 and "," not in rest[colon + 1 : end]:
+            with contextlib.suppress(ValueError):
+                ends[end] = (colon, plain_decimal(rest[colon + 1 : end]))
+    at = sorted(ends)  # (a ':' is never before the one of an earlier end: the window below is a slice)
+    after: dict[int, list[_Linked]] = {len(rest) + 1: [None]}  # from an item's start: its readings
+    for start in sorted({0, *(e + 1 for e in ends if e < len(rest))}, reverse=True):
+        found: list[_Linked] = []
+        for end in at[bisect.bisect_left(at, start) :]:
+            colon, pct = ends[end]
+            if colon - start > bound or len(found) >= _ROW_READINGS_SHOWN:
+                break
+            to = _row_code(spelled, rest[start:colon]) if colon >= start else None
+            if to is not None:
+                found += [((to, pct), tail) for tail in after.get(end + 1, [])[: _ROW_READINGS_SHOWN - len(found)]]
+        after[start] = found
+    out = []
+    for linked in after[0]:
+        items = []
+        while linked is not None:
+            item, linked = linked
+            items.append(item)
+        out.append(items)
+    return out
+
+
+def _row_readings(contest: Contest, text: str) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Every way `CAND=TO:PCT,TO:PCT,...` reads with each name one of the race's candidates (at most two: a
+    third changes nothing said). A PCT is a plain number, which holds none of '=', ':' and ',': so an item ends
+    at a ',' (or the end) whose text since the last ':' is a number, and the names are what lies between; a
+    name or code holding those characters is read whole when only one reading names candidates throughout."""
+    from warroom.core.csvformat import candidate_spellings
+
+    spelled = candidate_spellings(contest)
+    longest = max((len(s) for c in contest.candidates for s in (c.code, c.name, c.short_name or "")), default=0)
+    bound = 4 * longest + _ROW_NAME_SLACK  # (a name typed decomposed, or padded: no name is longer than this)
+    out: list[tuple[str, list[tuple[str, float]]]] = []
+    for at in (i for i, ch in enumerate(text) if ch == "="):
+        who = _row_code(spelled, text[:at]) if len(text[:at].strip()) <= bound else None
+        if who is not None:
+            out += [(who, items) for items in _row_items(text[at + 1 :], spelled, bound)]
+        if len(out) >= _ROW_READINGS_SHOWN:
+            break
+    return out[:_ROW_READINGS_SHOWN]
+
+
 def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
-    """`--row CAND=TO:PCT,TO:PCT,...` (a name or code; `exhausted` for no further preference)."""
+    """`--row CAND=TO:PCT,TO:PCT,...` (a name or code; `exhausted` for no further preference).
+
+    A name or code may hold '=', ':' or ',' (a PCT never does): the row is read every way its separators allow,
+    and the one reading that names the race's candidates throughout is taken; a row that reads two ways is
+    refused naming both (`a=b=c:100` with candidates a, a=b, b=c and c), never taken at its first '='.
+    """
+    readings = _row_readings(contest, text)
+    if any(who == EXHAUSTED for who, _items in readings) or (
+        not readings and text.partition("=")[0].strip().casefold() in ("exhausted", "exhaust", "none")
+    ):  # (it went on to say "__exhausted__ has no first-round share in the polls")
+        raise ValueError(
+            f"--row {text!r}: the exhausted pile has no row of its own: name the candidate whose voters these are"
+        )
+    if len(readings) > 1:
+        names = {c.code: c.code for c in contest.candidates} | {EXHAUSTED: "exhausted"}
+        said = "; ".join(
+            f"{names[who]}'s row: " + ", ".join(f"{names[to]} {pct:g}" for to, pct in items) for who, items in readings
+        )
+        raise ValueError(
+            f"--row {text!r}: reads two ways ({said}): a name or code holding '=', ':' or ',' makes it ambiguous; "
+            "name the candidates another way (a code, a full name)"
+        )
+    if readings:
+        who, items = readings[0]
+        shares: dict[str, float] = {}
+        for to, pct in items:
+            if to in shares:  # kiss:40,kiss:60 was summed to 100 without a word
+                raise ValueError(f"--row {text!r}: {_exhausted(to)!r} is given twice; give each candidate once")
+            shares[to] = pct
+        return who, shares
+    # no reading names candidates throughout: say why, reading at the first '=' and each item's last ':'
     who, sep, rest = text.partition("=")
     if not sep or not rest.strip():
         raise ValueError(f"--row {text!r}: use CANDIDATE=OTHER:PCT,OTHER:PCT,... (e.g. dale=nolan:40,reid:35,park:25)")
     code = _code(contest, who, f"--row {text!r}")
-    shares: dict[str, float] = {}
+    shares = {}
     for part in rest.split(","):
-        to, sep, pct = part.partition(":")
+        to, sep, figure = part.rpartition(":")
         if not sep:
             raise ValueError(f"--row {text!r}: {part.strip()!r} needs OTHER:PCT")
         try:
-            value = plain_decimal(pct)
+            value = plain_decimal(figure)
         except ValueError:
-            raise ValueError(f"--row {text!r}: {pct.strip()!r} is not a number") from None
+            raise ValueError(f"--row {text!r}: {figure.strip()!r} is not a number") from None
         key = _code(contest, to, f"--row {text!r}")
         if key in shares:  # kiss:40,kiss:60 was summed to 100 without a word
             raise ValueError(f"--row {text!r}: {to.strip()!r} is given twice; give each candidate once")
@@ -199,10 +301,7 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
 def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> IrvReport:
     """`warroom scenario` for an instant-runoff contest: the panel's case, with `--row` edits."""
     from warroom.cli.cases import load_saved_irv, save_irv_case
-    from warroom.cli.reports import load_polls, odds_model
-    from warroom.store import contests as contests_repo
-    from warroom.store import irv_priors
-    from warroom.store.db import translated
+    from warroom.cli.reports import load_polls, odds_model, store_irv_case
 
     given = [f"--{k.replace('_', '-')}" for k in _RUNOFF_ONLY if getattr(args, k, None)]
     if given or getattr(args, "split", None):
@@ -211,28 +310,10 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
             "(use --row CANDIDATE=OTHER:PCT,... and --row-of CANDIDATE)"
         )
     polls = load_polls(store, contest)
-    label = "past count"
-    prior: dict[str, dict[str, float]] | None
     ballots = getattr(args, "prior_ballots", None)
-    with translated(store.engine), store.sessions() as session:
-        stored = irv_priors.get_irv_prior(session, contest.id or 0)  # the stored ballots (PriorError: a ValueError)
-        prior = None if ballots is not None else contests_repo.irv_prior_rows_of(session, contest)
-    if ballots is not None:
-        prior = _ballot_rows(ballots, contest)
-        label = f"ballots in {ballots.name}"
-    stored_kw: dict[str, Any] = {} if stored is None else {"ballots": stored.scenario, "ballots_label": stored.source}
-    try:
-        case = irv_baseline(
-            contest,
-            polls,
-            compute_averages(polls, contest),
-            prior_rows=prior,
-            prior_label=label,
-            prior_first=ballots is not None,
-            **stored_kw,
-        )
-    except PipelineError as exc:
-        raise ValueError(str(exc)) from None
+    rows = _ballot_rows(ballots, contest) if ballots is not None else None
+    label = f"ballots in {ballots.name}" if ballots is not None else ""
+    case = store_irv_case(store, contest, polls, compute_averages(polls, contest), rows, label)
     baseline_case = case
     saved = load_saved_irv(store, contest, args.name) if getattr(args, "name", None) else None
     if saved is not None:  # the saved case exactly as saved: its own first round and matrix
@@ -240,18 +321,28 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     scenario = case.scenario
     rows_given: dict[str, str] = {}
     for text in getattr(args, "row", None) or []:
+        if not has_rows(scenario):  # (a row set here had been taken, saved and counted by nothing)
+            raise ValueError(f"--row {text!r}: {NO_ROW_COUNTED}")
         code, shares = parse_row(contest, text)
         if code not in scenario.codes:
             raise ValueError(f"--row {text!r}: {code} has no first-round share in the polls")
         if code in rows_given:  # the later row had silently replaced the earlier
             raise ValueError(f"--row {text!r}: {rows_given[code]!r} already gave this candidate's row")
+        absent = next((to for to in shares if to != EXHAUSTED and to not in scenario.codes), None)
+        if absent is not None:  # (a KeyError traceback)
+            raise ValueError(f"--row {text!r}: {absent} has no first-round share in the polls, so no count has them")
         rows_given[code] = text
-        scenario = set_row(scenario, code, shares)
+        try:
+            scenario = set_row(scenario, code, shares)
+        except ValueError as exc:  # the core's words named no option
+            raise ValueError(f"--row {text!r}: {exc}") from None
     case = IrvCase(scenario, case.label, case.as_of, case.names, case.sources)
     view = evaluate_irv(case, odds=odds_model(store, contest))
     row_of = getattr(args, "row_of", None)
+    if row_of and not has_rows(scenario):
+        raise ValueError(f"--row-of {row_of}: {NO_ROW_COUNTED}")
     row = _code(contest, row_of, "--row-of") if row_of else default_row(scenario, view.run)
-    if row not in scenario.codes:
+    if row and row not in scenario.codes:
         raise ValueError(f"--row-of {row_of}: not in this race's first round")
     name, saved_at, note = "", "", ""
     if saved is not None:
@@ -261,7 +352,8 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
         made = save_irv_case(store, contest, args.save, saved.case if saved else baseline_case, scenario, row)
         name, saved_at = made.name, made.saved_at
     summary = replace(irv_summary(view, name=name, baseline=case.label, saved_at=saved_at), today=note)
-    return IrvReport(contest, case, view, row, break_evens(scenario, row, case.names, run=view.run), summary)
+    found = break_evens(scenario, row, case.names, run=view.run) if row else []
+    return IrvReport(contest, case, view, row, found, summary)
 
 
 def _ballot_rows(path: Path, contest: Contest) -> dict[str, dict[str, float]]:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from warroom.bootstrap import OpenStore
 from warroom.core.baseline import as_of_problem, scenario_to_dict
@@ -51,6 +51,10 @@ from warroom.resources import resource_path
 from warroom.store import polls as repo
 from warroom.store.contests import get_official_result
 from warroom.store.db import translated
+
+if TYPE_CHECKING:
+    from warroom.core.averaging import PollAverages
+    from warroom.core.irv_pipeline import IrvCase
 
 Table = Callable[[list[str], list[list[Any]], TextIO], None]
 
@@ -102,6 +106,21 @@ class AverageReport:
     as_of: date | None
     actual: dict[str, float] = field(default_factory=dict)
     actual_runoff_margin: float | None = None
+    # an instant-runoff race: the elimination chain's final pair and its lead on the average's last day (the
+    # window's runoff-lead chart and poll table, `irv_pair_lead`), in place of the Supplementary Vote's runoff
+    irv_pair: tuple[str, str] | None = None
+    irv_lead: float | None = None
+
+    @property
+    def runoff_pair(self) -> tuple[str, str]:
+        return self.irv_pair or (self.summary.a, self.summary.b)
+
+    @property
+    def runoff_lead(self) -> tuple[float, float | None, float | None] | None:
+        """(mean, low90, high90) of the runoff lead printed (an instant-runoff chain's claims no band)."""
+        if self.irv_pair is not None:
+            return None if self.irv_lead is None else (self.irv_lead, None, None)
+        return self.summary.second_lead
 
     def as_json(self) -> dict[str, Any]:
         s = self.summary
@@ -113,8 +132,9 @@ class AverageReport:
             "challenger": s.b,
             "first_round": {c: _round3(t) for c, t in s.shares.items()},
             "first_round_lead": _round3(s.first_lead),
-            "second_round_lead": _round3(s.second_lead),
-            "second_round_lead_kind": s.runoff_kind,
+            "second_round_lead": _round3(s.second_lead) if self.irv_pair is None else _irv_lead_json(self.irv_lead),
+            "second_round_lead_kind": s.runoff_kind if self.irv_pair is None else IRV_LEAD_KIND,
+            "runoff_pair": list(self.runoff_pair),
             "house_effects_first_round_leader": {k: round(v, 3) for k, v in s.house_effects.items()},
         }
         if self.actual:
@@ -123,7 +143,7 @@ class AverageReport:
                 "errors": {c: round(s.shares[c][0] - v, 3) for c, v in self.actual.items() if c in s.shares},
                 "official_runoff_margin": round(self.actual_runoff_margin or 0.0, 3),
                 "runoff_margin_error": round(
-                    (s.second_lead[0] if s.second_lead else 0.0) - (self.actual_runoff_margin or 0.0), 3
+                    (self.runoff_lead[0] if self.runoff_lead else 0.0) - (self.actual_runoff_margin or 0.0), 3
                 ),
             }
         return out
@@ -141,12 +161,21 @@ class AverageReport:
         headers = ["candidate", "average %", "90 % band"] + (["result %", "error"] if self.actual else [])
         table(headers, rows, out)
         out.write("\n")
-        for line in s.lead_lines():
+        lines = s.lead_lines()
+        if self.irv_pair is not None:  # (the Supplementary Vote's runoff, which no view of this race shows)
+            lines = [line for line in lines if not line.startswith("Runoff lead")]
+            if self.irv_lead is not None:
+                a, b = self.irv_pair
+                lines.append(
+                    f"Runoff lead, {s.name(a)} minus {s.name(b)}: {signed_points(self.irv_lead)} points; {IRV_LEAD_KIND}"
+                )
+        for line in lines:
             out.write(line + "\n")
-        if self.actual_runoff_margin is not None and s.second_lead is not None:
+        lead = self.runoff_lead
+        if self.actual_runoff_margin is not None and lead is not None:
             out.write(
                 f"Official runoff margin: {signed_points(self.actual_runoff_margin)}; the average missed it by "
-                f"{signed_points(s.second_lead[0] - self.actual_runoff_margin)}\n"
+                f"{signed_points(lead[0] - self.actual_runoff_margin)}\n"
             )
         if s.house_effects:
             out.write("\nHouse effects on the front-runner's share (points; the industry average is 0):\n")
@@ -171,12 +200,66 @@ def average_report(store: OpenStore, contest: Contest, *, as_of: date | None = N
             "no polls with first-round figures" + (f" by {as_of:%d %b %Y}" if as_of else "") + f" in {contest.name}"
         )
     report = AverageReport(summarise(avg, polls, contest), as_of)
+    if contest.system == CountingSystem.IRV:  # the window's runoff lead of this race: the chain's final pair
+        from warroom.core.irv_pipeline import irv_pair_lead
+
+        known = [p for p in polls if as_of is None or p.fieldwork_end <= as_of]
+        try:
+            pair_lead = irv_pair_lead(store_irv_case(store, contest, known, avg), known, avg)
+        except ValueError as exc:
+            raise ReportError(str(exc)) from None
+        report.irv_pair = pair_lead.pair
+        mean = pair_lead.average.mean
+        report.irv_lead = float(mean[-1]) if len(mean) and math.isfinite(mean[-1]) else None
     with translated(store.engine), store.sessions() as session:
         result = get_official_result(session, contest.id or 0)
     if result is not None and report.summary.day <= contest.election_date:
         report.actual = result.shares()
-        report.actual_runoff_margin = result.final_margin(avg.a, avg.b)
+        report.actual_runoff_margin = result.final_margin(*report.runoff_pair)
     return report
+
+
+def store_irv_case(
+    store: OpenStore,
+    contest: Contest,
+    polls: list[Poll],
+    averages: PollAverages | None,
+    ballot_rows: dict[str, dict[str, float]] | None = None,
+    ballots_label: str = "",
+) -> IrvCase:
+    """The instant-runoff baseline the app's panel starts from: the polls' average with the store's prior rows
+    and ballots (`ballot_rows`: last election's ballot file's instead, `--prior-ballots`, called `ballots_label`).
+    ReportError naming a problem."""
+    from warroom.core.irv_pipeline import irv_baseline
+    from warroom.store import contests as contests_repo
+    from warroom.store import irv_priors
+
+    with translated(store.engine), store.sessions() as session:
+        stored = irv_priors.get_irv_prior(session, contest.id or 0)  # the stored ballots (PriorError: a ValueError)
+        prior = ballot_rows if ballot_rows is not None else contests_repo.irv_prior_rows_of(session, contest)
+    stored_kw: dict[str, Any] = {} if stored is None else {"ballots": stored.scenario, "ballots_label": stored.source}
+    try:
+        return irv_baseline(
+            contest,
+            polls,
+            averages,
+            prior_rows=prior,
+            prior_label=ballots_label if ballot_rows is not None else "past count",
+            prior_first=ballot_rows is not None,
+            **stored_kw,
+        )
+    except PipelineError as exc:
+        raise ReportError(str(exc)) from None
+
+
+IRV_LEAD_KIND = (
+    "the instant-runoff count's final pair: the poll average's first round counted through the elimination chain "
+    "at the baseline's next-preference rows (no band: the chain of an average is not the average of chains)"
+)
+
+
+def _irv_lead_json(lead: float | None) -> dict[str, float | None] | None:
+    return None if lead is None else {"mean": round(lead, 3), "low90": None, "high90": None}
 
 
 @dataclass
@@ -264,7 +347,9 @@ class ScenarioReport:
 
 
 def _parse_three(text: str, what: str) -> tuple[float, float, float]:
-    parts = [x for x in text.replace("/", ",").split(",") if x.strip()]
+    parts = text.replace("/", ",").split(",")
+    if any(not x.strip() for x in parts):  # (it was dropped: every later figure moved one place)
+        raise ReportError(f"{what}: {text!r} has an empty part; give three figures, e.g. 50,30,20")
     if len(parts) != 3:
         raise ReportError(f"{what}: give three parts, e.g. 50,30,20 (got {text!r})")
     try:
@@ -322,6 +407,11 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             choice, baseline, scenario = saved.choice, saved.baseline, saved.scenario
         else:
             choice = _choice(args)
+            if choice.poll_id is not None and not any(p.id == choice.poll_id for p in polls):
+                # (the core's words are a saved case's, whose poll was deleted since: "is not in ... any more")
+                raise ReportError(
+                    f"--poll {choice.poll_id}: {contest.name} has no poll #{choice.poll_id} (warroom polls lists its polls)"
+                )
             baseline = make_baseline(choice, polls, contest, averages, priors)
             scenario = default_scenario(baseline, polls, contest, choice, priors)
         scenario = _apply_options(scenario, baseline.eliminated, contest, args)
@@ -365,7 +455,8 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
     spelled = candidate_spellings(contest)
     given: dict[str, str] = {}
     for item in args.split:
-        who, _, parts = item.partition("=")
+        # the candidate is everything before the last '=': the figures after it never hold one, a code may (`c=d`)
+        who, _, parts = item.rpartition("=") if "=" in item else (item, "", "")
         code = spelled.get(who)
         if spelled.ambiguous.get(spelling_key(who)) and parts:
             raise ReportError(f"--split {item!r}: {spelled.unknown(who)}")

@@ -285,6 +285,7 @@ def report_json(contest: Contest, report: TwoRoundReport) -> dict[str, Any]:
             "lead": 2 * m.latest() - 100,
             "polls": m.polls,
             "win_probability_a": m.win_probability(),
+            "note": report.note or None,
         }
     if report.backtest is not None:
         out["backtest"] = backtest_json(report.backtest)
@@ -319,6 +320,8 @@ def print_report(contest: Contest, report: TwoRoundReport, out: TextIO, *, quali
             f"\nrunoff {m.a} / {m.b} ({m.polls} polls): {m.a} {m.latest():.1f} %, lead {signed_points(lead)}, "
             f"P({m.a} wins) {chance_text(m.win_probability())}\n"
         )
+        if report.note:
+            out.write(f"Note: {report.note}\n")
     if report.others:
         shown = ", ".join(f"{a} / {b} ({n})" for a, b, n in report.others[:6])
         out.write(f"other matchups asked (--matchup A/B): {shown}\n")

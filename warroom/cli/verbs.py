@@ -423,7 +423,8 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="CAND=A/B/EXH",
-        help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable)",
+        help="second-preference split of an eliminated candidate, e.g. paddick=49/21/30 (repeatable; the "
+        "candidate is everything before the last '=')",
     )
     p.add_argument("--save", type=_save_name, metavar="NAME", help="save these settings as a named scenario")
     two = p.add_argument_group(
@@ -450,7 +451,8 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CAND=OTHER:PCT,...",
         help="where a candidate's voters go next, %% of their votes (e.g. dale=nolan:40,reid:35,park:25; "
-        "'exhausted' for no further preference); repeatable",
+        "'exhausted' for no further preference); repeatable. A name or code holding '=', ':' or ',' is read "
+        "whole when only one reading of the row names candidates throughout; a row that reads two ways is refused",
     )
     irv.add_argument(
         "--row-of", type=given, metavar="CAND", help="whose row the break-evens move (default: the largest excluded)"
@@ -630,6 +632,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from warroom.cli import contest as contest_cli
 
+    if args.bundle is not None and args.file is not None:  # (the bundle was written, the file left unwritten: exit 0)
+        raise CliError(f"export {args.file} --bundle {args.bundle}: give FILE or --bundle FILE, not both", code=2)
     if args.bundle is not None:
         return contest_cli.cmd_export_bundle(args, out)
     if args.file is None:

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from warroom.core.csvformat import LineError
 
 __all__ = [
+    "NO_ROW_COUNTED",
     "BreakEven",
     "IrvCase",
     "IrvPairLead",
@@ -71,6 +72,7 @@ __all__ = [
     "break_evens",
     "default_row",
     "evaluate_irv",
+    "has_rows",
     "irv_baseline",
     "irv_pair_lead",
     "match_candidates",
@@ -507,9 +509,24 @@ def evaluate_irv(
     return IrvView(scenario, run, result, shown, sd)
 
 
+NO_ROW_COUNTED = (
+    "Two candidates: nobody is excluded before the final count, so nobody's next preferences are ever counted."
+)
+"""What the row editor and `warroom scenario` say of a race of two candidates, which has no row to move."""
+
+
+def has_rows(scenario: IrvScenario) -> bool:
+    """True when someone can be excluded before the final count, so a next-preference row can count (three or
+    more candidates): a race of two has no row to edit, nor break-evens to work out."""
+    return len(scenario.codes) > 2
+
+
 def default_row(scenario: IrvScenario, run: IrvRun | None = None) -> str:
     """The row the sliders open on: the largest candidate the chain excludes (their transfers move the most
-    votes); the third-placed candidate in the first round when nobody is excluded."""
+    votes); the third-placed candidate in the first round when nobody is excluded; none ("") in a race of two
+    candidates (`has_rows`), where it had offered the winner's, never counted."""
+    if not has_rows(scenario):
+        return ""
     run = run or run_irv(scenario)
     out = [c for e in run.eliminations for c in e.eliminated]
     pool = out or [c for c in scenario.codes if c not in run.final_pair] or list(scenario.codes)

@@ -1156,7 +1156,8 @@ def set_row(
     row = np.zeros(n + 1)
     for key, value in shares.items():
         if not (isinstance(value, int | float) and math.isfinite(value) and 0.0 <= value <= 100.0):
-            raise ValueError(f"transfer row {code!r}: share to {key!r} must lie within 0-100, got {value!r}")
+            shown = "exhausted" if key == EXHAUSTED else key  # (its internal code, '__exhausted__', was printed)
+            raise ValueError(f"transfer row {code!r}: share to {shown!r} must lie within 0-100, got {value!r}")
         if key == EXHAUSTED:
             row[n] += value
         elif key in groups:

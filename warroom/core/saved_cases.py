@@ -30,7 +30,7 @@ import numpy as np
 
 from warroom.core.forecast import chance_text, gap_words, signed_points
 from warroom.core.france import ABSTAINERS, BLANK_NULL, name_key
-from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv
+from warroom.core.irv_pipeline import IrvCase, IrvView, evaluate_irv, has_rows
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.pipeline import OddsModel, PipelineError, name_as_saved, names_changed, scenario_name_problem
 from warroom.core.two_round import FirstRound, Message, RunoffSplit, TwoRoundError, TwoRoundScenario
@@ -41,6 +41,7 @@ from warroom.core.two_round_pipeline import (
     first_round_model,
     matchup_average,
     matchups_asked,
+    withdrawn_runoff_note,
 )
 from warroom.core.two_round_view import (
     ScenarioDefaults,
@@ -397,6 +398,7 @@ class TwoRoundCase:
         hypothesis: the first-round hypothesis seen through (None: every list, pooled).
         defaults: the pair's default splits and their uncertainty.
         electorate: whose voters the break-even question is about.
+        note: what the runoff shown needs said (`withdrawn_runoff_note`: a finalist has withdrawn), or "".
     """
 
     first: FirstRound
@@ -404,6 +406,7 @@ class TwoRoundCase:
     hypothesis: str | None
     defaults: ScenarioDefaults
     electorate: str
+    note: str = ""
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -496,7 +499,8 @@ def two_round_case(
         a, b = b, a
     first, said, a, b = runoff_first_round(campaign, latest, (a, b))
     defaults = default_scenario(first, campaign.matrices, a, b, proxies=proxies)
-    return TwoRoundCase(first, said, hypothesis, defaults, largest_other(first, a, b))
+    note = withdrawn_runoff_note((a, b), asked, withdrawn)  # (it was shown as the race's runoff, without a word)
+    return TwoRoundCase(first, said, hypothesis, defaults, largest_other(first, a, b), note)
 
 
 def carry_over(saved: TwoRoundScenario, defaults: TwoRoundScenario) -> TwoRoundScenario:
@@ -822,7 +826,7 @@ def irv_lines(view: IrvView, edited: Sequence[str] | None = None) -> list[str]:
     order = sorted(s.codes, key=lambda c: (-s.share(c), c))
     lines = ["First round: " + ", ".join(f"{view.name(c)} {s.share(c):.1f} %" for c in order)]
     rows = order if edited is None else [c for c in order if c in edited]
-    for c in rows:
+    for c in rows if has_rows(s) else []:  # (two candidates: no row is ever counted, none is said)
         row = sorted(s.row(c).items(), key=lambda kv: (kv[0] == EXHAUSTED, -kv[1]))
         parts = ", ".join(f"{view.name(k)} {v:.0f} %" for k, v in row if v >= 0.5)
         lines.append(f"{view.name(c)}'s voters next: {parts}")

@@ -64,6 +64,7 @@ __all__ = [
     "runoff_from_matrices",
     "two_round_report",
     "withdrawn_names",
+    "withdrawn_runoff_note",
 ]
 
 HYPOTHESIS_SHRINK = 2.0
@@ -557,6 +558,7 @@ class TwoRoundReport:
         matchup: the chosen runoff matchup's average (None when no poll asks one).
         others: the other matchups asked, (a, b, notices), most asked first.
         backtest: against the official results, when both rounds are stored.
+        note: `withdrawn_runoff_note` of the matchup ("" when both stand).
         qualify_note: why `qualify` is empty though the average is not (QUALIFY_NEEDS_TURNOUT), else None.
     """
 
@@ -565,6 +567,7 @@ class TwoRoundReport:
     matchup: MatchupAverage | None
     others: tuple[tuple[str, str, int], ...]
     backtest: TwoRoundBacktest | None
+    note: str = ""
     qualify_note: str | None = None
 
 
@@ -616,6 +619,22 @@ def default_matchup(
     return a, b
 
 
+def withdrawn_runoff_note(
+    pair: tuple[str, str], asked: Iterable[tuple[str, str, int]], withdrawn: Iterable[str] = ()
+) -> str:
+    """What a runoff with a withdrawn finalist says (the scenario's note, in `warroom scenario` and the panel):
+    "" when both stand. `default_matchup` shows such a runoff first only when every pair the polls ask has a
+    withdrawn candidate, which is said too; one asked for by name (`--matchup`, the picker) is said alike."""
+    out = {name_key(n) for n in withdrawn}
+    gone = [n for n in pair if name_key(n) in out]
+    if not gone:
+        return ""
+    text = f"{' and '.join(gone)} {'has' if len(gone) == 1 else 'have'} withdrawn: this runoff can no longer take place"
+    if all({name_key(a), name_key(b)} & out for a, b, _n in asked):
+        text += " (every runoff the polls ask has a withdrawn candidate in it)"
+    return text + "."
+
+
 def two_round_report(
     campaign: Campaign,
     *,
@@ -640,15 +659,19 @@ def two_round_report(
     first = candidate_averages(campaign.notices, hypothesis=hypothesis, as_of=as_of)
     base = valid_share_of_base(campaign, rules)
     qualify = qualify_odds(first, rules, valid_of_base=base, withdrawn=withdrawn)
-    note = QUALIFY_NEEDS_TURNOUT if base is None else None
+    qualify_note = QUALIFY_NEEDS_TURNOUT if base is None else None
     notices = [p for p in campaign.notices if as_of is None or p.fieldwork_end <= as_of]
     pair = matchup or default_matchup(notices, first, withdrawn)
     chosen = matchup_average(notices, *pair, as_of=as_of) if pair is not None else None
     if chosen is not None and chosen.share.empty:
         chosen = None
     key = {name_key(pair[0]), name_key(pair[1])} if pair is not None else set()
-    others = tuple(m for m in matchups_asked(notices) if {name_key(m[0]), name_key(m[1])} != key)
-    return TwoRoundReport(first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies), note)
+    asked = matchups_asked(notices)
+    others = tuple(m for m in asked if {name_key(m[0]), name_key(m[1])} != key)
+    note = withdrawn_runoff_note((chosen.a, chosen.b), asked, withdrawn) if chosen is not None else ""
+    return TwoRoundReport(
+        first, qualify, chosen, others, backtest_two_round(campaign, proxies=proxies), note, qualify_note
+    )
 
 
 PUBLICATION_BLACKOUT_DAYS = 1

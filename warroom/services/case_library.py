@@ -13,12 +13,14 @@ same records back.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from warroom.core.france import name_key
+from warroom.core.irv_pipeline import has_rows
 from warroom.core.pipeline import PipelineError, name_as_saved, saved_name_in
 from warroom.core.saved_cases import (
     IRV,
@@ -209,7 +211,9 @@ class TwoRoundLibrary(_Library):
         view = self.controller.view
         if view is None:
             return None
-        return two_round_summary(view, name="Current settings", baseline=self.controller.first_source)
+        summary = two_round_summary(view, name="Current settings", baseline=self.controller.first_source)
+        # (a withdrawn finalist's runoff: said in the briefing and Compare, as the panel and the CLI say it)
+        return replace(summary, today=self.controller.withdrawn_note) if self.controller.withdrawn_note else summary
 
     def sources(self) -> list[str]:
         """Where the campaign's polls and matrices come from (the compilations' credit)."""
@@ -307,8 +311,8 @@ class IrvLibrary(_Library):
     def sources(self) -> list[str]:
         """Where the next preferences come from, beside the polls' own sources."""
         case = self.controller.case
-        used = sorted(set(case.sources.values())) if case is not None else []
-        return [f"Next preferences: {', '.join(used)}"] if used else []
+        used = sorted(set(case.sources.values())) if case is not None and has_rows(case.scenario) else []
+        return [f"Next preferences: {', '.join(used)}"] if used else []  # (none counted in a race of two)
 
     def briefing_lines(self) -> list[str]:
         """The first round the chain starts from, in words."""

@@ -33,6 +33,7 @@ from warroom.core.irv_pipeline import (
     break_evens,
     default_row,
     evaluate_irv,
+    has_rows,
     irv_baseline,
     irv_pair_lead,
     prior_rows_from_ballots,
@@ -316,8 +317,8 @@ class IrvController(QObject):
 
     def select_row(self, code: str) -> None:
         """Edit `code`'s next-preference row from now on."""
-        if self.scenario is None or code == self.row or code not in self.scenario.codes:
-            return
+        if self.scenario is None or code == self.row or code not in self.scenario.codes or not has_rows(self.scenario):
+            return  # (two candidates: no row is ever counted, so none is edited)
         self.row = code
         self.break_even_list = []
         self.row_selected.emit(code)

@@ -39,6 +39,7 @@ from warroom.core.two_round_pipeline import (
     qualify_odds,
     valid_share_of_base,
     withdrawn_names,
+    withdrawn_runoff_note,
 )
 from warroom.core.two_round_view import (
     CampaignChart,
@@ -142,6 +143,7 @@ class TwoRoundController(QObject):
         # why there is no first round to project from ("" while there is one, or none was tried): the panel and
         # meeting mode's answer say it in their own place, also when made after the failure was told
         self.no_first_round = ""
+        self.withdrawn_note = ""  # the runoff shown has a withdrawn finalist (two_round_pipeline.withdrawn_runoff_note)
         self.credit = ""  # whose compilations the polls and matrices come from (shown wherever they are)
         self.runoff_result: RoundResult | None = None  # the official runoff, once it is past
         self.defaults: ScenarioDefaults | None = None
@@ -343,7 +345,7 @@ class TwoRoundController(QObject):
         self.averages, self.qualify, self.qualify_note = None, {}, None
         self.first = self.defaults = self.scenario = self.view = self.lead = None
         self.electorate = None
-        self.first_source = self.credit = self.no_first_round = ""
+        self.first_source = self.credit = self.no_first_round = self.withdrawn_note = ""
         self.runoff_result = None
         self._last_chart = None
         self._rows, self.table = None, None
@@ -536,6 +538,8 @@ class TwoRoundController(QObject):
         self.no_first_round = ""
         before = (self.first, self.first_source, self.defaults)
         self.first, self.first_source = first, said
+        # (a withdrawn finalist's runoff was shown as the race's without a word, when every pair asked has one)
+        self.withdrawn_note = withdrawn_runoff_note((a, b), self.matchups, withdrawn_names(self.contest))
         proxies = self._proxies.get(self.contest.name, {}) if self.contest is not None else {}
         key = (a, b, tuple(first.votes.items()), first.registered, first.blank_null)
         if key not in self._defaults:  # a pair's defaults are worked out once per first round

@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_cell
-from warroom.core.irv_pipeline import MINOR_SHARE, BreakEven, IrvCase, IrvView
+from warroom.core.irv_pipeline import MINOR_SHARE, NO_ROW_COUNTED, BreakEven, IrvCase, IrvView
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest, listed
 from warroom.paths import from_qt_name
@@ -717,8 +717,9 @@ class IrvPanel(QWidget):
         if i >= 0 and self.picker.currentIndex() != i:
             with signals_blocked(self.picker):
                 self.picker.setCurrentIndex(i)
-        self.break_even_label.set_text("<i>Working out the break-evens…</i>")
         self._arrange_levers()
+        if code:  # (none: a race of two candidates, which _arrange_levers says)
+            self.break_even_label.set_text("<i>Working out the break-evens…</i>")
         if self.model.scenario is not None:
             self._show_row_values(self.model.scenario)
 
@@ -819,6 +820,18 @@ class IrvPanel(QWidget):
         s = self.model.scenario
         code = self.model.row
         if s is None or s.codes != self._codes:
+            return
+        self.row_box.setEnabled(bool(code))
+        self.picker.setEnabled(bool(code))
+        if not code:  # two candidates: nobody's next preferences are ever counted (it offered the winner's)
+            for widget in (*self._levers.values(), *self._lever_labels.values()):
+                widget.hide()
+            self.minor_toggle.hide()
+            self.minor_box.hide()
+            self._keys, self._minor = [], []
+            self.row_box.setTitle("Next preferences")
+            self.row_box.setToolTip(NO_ROW_COUNTED)
+            self.break_even_label.set_text(as_html(NO_ROW_COUNTED), shrink=True)
             return
         others = [c for c in sorted(s.codes, key=lambda c: (-s.share(c), c)) if c != code]
         minor = [c for c in others if s.share(c) < MINOR_SHARE]

@@ -106,6 +106,7 @@ class TwoRoundModel(Protocol):
     first: FirstRound | None
     first_source: str
     no_first_round: str
+    withdrawn_note: str
     credit: str
     runoff_result: RoundResult | None
     defaults: ScenarioDefaults | None
@@ -794,7 +795,8 @@ class TwoRoundPanel(QWidget):
             if result is not None
             else ""
         )
-        self.source_label.setText(as_html(f"{self.model.first_source}. {credit}{whose}") + official)
+        note = f" <b>{as_html(self.model.withdrawn_note)}</b>" if self.model.withdrawn_note else ""
+        self.source_label.setText(as_html(f"{self.model.first_source}. {credit}{whose}") + official + note)
 
     def show_scenario(self, scenario: TwoRoundScenario) -> None:
         """Show the model's settings (an edit, a reset, a new pair); no echo back."""
