@@ -144,7 +144,8 @@ def test_scenario_and_average_say_the_runoff_shown_has_a_withdrawn_finalist(db: 
     showed Ada v Bea as the race's runoff, without a word."""
     race = tmp_path / "race.toml"
     race.write_text(
-        '[contest]\nname = "Race"\nelection_date = 2024-05-02\nsystem = "two_round"\n\n'
+        '[contest]\nname = "Race"\nelection_date = 2024-05-02\nsystem = "two_round"\n'
+        "expected_turnout = 70.0\nexpected_blank_null = 2.0\nregistered = 1000000\n\n"
         '[[candidate]]\ncode = "ada"\nname = "Ada Lovelace"\nwithdrawn = true\n\n'
         '[[candidate]]\ncode = "bea"\nname = "Bea Smith"\n\n'
         '[[candidate]]\ncode = "cy"\nname = "Cy Young"\n',

@@ -8,6 +8,7 @@ from datetime import date
 
 from tests.conftest import TOY
 from warroom.core.compilations import parse_question_csv
+from warroom.core.france import FRANCE_2022_TURNOUT
 from warroom.core.saved_cases import two_round_case
 from warroom.core.two_round_pipeline import Campaign, withdrawn_names
 from warroom.core.types import CountingSystem
@@ -20,7 +21,7 @@ ROWS = "Zeta,z1,H1,2024-03-05,2024-03-07,1000,40,35,25,,\nZeta,z1,Ann / Bob,2024
 def _campaign() -> Campaign:
     read = parse_question_csv(HEAD + ROWS, RACE, today=date(2024, 4, 1))
     assert not read.errors, read.errors
-    return Campaign(read.notices, (), {})
+    return Campaign(read.notices, (), {}, FRANCE_2022_TURNOUT)  # (a race's own expected first round: hJ)
 
 
 def test_a_runoff_with_a_withdrawn_finalist_says_so() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from tests.core.test_hostile_hK_two_round import RACE, _campaign
+from warroom.core.france import FRANCE_2022_TURNOUT
 from warroom.core.two_round_pipeline import Campaign
 
 
@@ -27,7 +28,8 @@ def test_the_runoff_panel_says_its_finalist_has_withdrawn(qtbot) -> None:
     race = dataclasses.replace(
         RACE, candidates=tuple(dataclasses.replace(c, withdrawn=c.code == "ann") for c in RACE.candidates)
     )
-    model = TwoRoundController(_Given(_campaign()))
+    # (a race's own expected first round: without one no runoff is projected, issue 16's hJ)
+    model = TwoRoundController(_Given(_campaign()._replace(expected=FRANCE_2022_TURNOUT)))
     with qtbot.waitSignal(model.view_ready, timeout=5000):
         model.set_contest(race)
     panel = TwoRoundPanel(model)
