@@ -129,12 +129,13 @@ def test_a_scenario_name_that_looks_like_a_saved_one_is_refused(db: list[str]) -
     """`--save "Plan А"` (a Cyrillic А) beside a saved "Plan A" made a second scenario drawn exactly alike in
     every list (`saved: Plan A, Plan А, plan a`), the one picked showing the other's figures; so did a name
     differing only in case. A new name that looks like a saved one is refused naming it, nothing saved; the same
-    name saves over it as before. Exit 1, bad input (it was 3, a store problem; the store was fine)."""
+    name saves over it (given --replace since hM). Exit 1, bad input (it was 3, a store problem; the store was
+    fine)."""
     ok(*db, "scenario", "--message", "10", "--save", "Plan A")
     for twin in ("Plan \u0410", "plan a", "PLAN  A", "Ｐlan A"):
         code, _out, err = run(*db, "scenario", "--message", "40", "--save", twin)
         assert code == 1 and "looks like the saved scenario 'Plan A'" in err and "nothing was saved" in err, err
-    ok(*db, "scenario", "--message", "20", "--save", "Plan A")
+    ok(*db, "scenario", "--message", "20", "--save", "Plan A", "--replace")
     code, _out, err = run(*db, "scenario", "--name", "Plan \u0410")
     assert code != 0 and "saved: Plan A)" in err, err
     assert "20 % of Johnson's personal vote" in ok(*db, "scenario", "--name", "Plan A")

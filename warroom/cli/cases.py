@@ -65,18 +65,41 @@ def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[di
     return rows[name]
 
 
+def refuse_saving_over(session: Any, contest: Contest, name: str, replace: bool, kind: str | None = None) -> None:
+    """Refuse (ValueError) to save `name` over a saved scenario of the race unless `replace` (`--replace`): the
+    command line has no undo, and `--save NAME` had replaced a saved case without a word. A case of another kind
+    (`kind` given) is refused either way. Called in the saving transaction, so nothing is written."""
+    from warroom.store import polls as repo
+
+    rows = {n: b for n, b, _s in repo.list_scenarios(session, contest.id or 0)}
+    held = saved_name_in(name, rows)
+    if held is None:
+        return
+    if kind is not None and isinstance(rows[held], Mapping) and record_kind(rows[held]) != kind:
+        words = {SV: "runoff (SV)", TWO_ROUND: "two-round", IRV: "instant-runoff"}
+        raise ValueError(f"a {words.get(record_kind(rows[held]), 'other')} scenario is already saved as {held!r}")
+    if not replace:
+        raise ValueError(
+            f"a scenario is already saved as {held!r} for {contest.name}: give --replace to save over it (the "
+            "command line has no undo), or choose another name; nothing was saved"
+        )
+
+
 def store_case(
-    store: Any, contest: Contest, name: str, kind: str, records: tuple[dict[str, Any], dict[str, Any]]
+    store: Any,
+    contest: Contest,
+    name: str,
+    kind: str,
+    records: tuple[dict[str, Any], dict[str, Any]],
+    *,
+    replace: bool = False,
 ) -> None:
-    """Write a saved case (refused when that name holds another kind of case)."""
+    """Write a saved case (refused when that name holds another kind of case, or any case without `replace`)."""
     from warroom.store import polls as repo
     from warroom.store.db import translated
 
-    other = _records(store, contest).get(name)
-    if other is not None and record_kind(other[0]) != kind:
-        words = {SV: "runoff (SV)", TWO_ROUND: "two-round", IRV: "instant-runoff"}
-        raise ValueError(f"a {words.get(record_kind(other[0]), 'other')} scenario is already saved as {name!r}")
     with translated(store.engine), store.sessions.begin() as session:
+        refuse_saving_over(session, contest, name, replace, kind)
         repo.save_scenario(session, contest.id or 0, name, *records)
 
 
@@ -293,7 +316,7 @@ def run_two_round_scenario(store: Any, contest: Contest, args: argparse.Namespac
             made = save_two_round(args.save, case, changed, contest=contest)
         except PipelineError as exc:
             raise ValueError(str(exc)) from None
-        store_case(store, contest, made.name, TWO_ROUND, made.to_dicts())
+        store_case(store, contest, made.name, TWO_ROUND, made.to_dicts(), replace=getattr(args, "replace", False))
         name, saved_at = made.name, made.saved_at
     baseline = (
         saved.baseline_label
@@ -315,11 +338,13 @@ def load_saved_irv(store: Any, contest: Contest, name: str) -> SavedIrv:
         raise ValueError(str(exc)) from None
 
 
-def save_irv_case(store: Any, contest: Contest, name: str, case: Any, scenario: Any, row: str) -> SavedIrv:
+def save_irv_case(
+    store: Any, contest: Contest, name: str, case: Any, scenario: Any, row: str, *, replace: bool = False
+) -> SavedIrv:
     """Save an instant-runoff case (`case`: the baseline the rows were edited from)."""
     try:
         made = save_irv(name, case, scenario, row=row)
     except PipelineError as exc:
         raise ValueError(str(exc)) from None
-    store_case(store, contest, made.name, IRV, made.to_dicts())
+    store_case(store, contest, made.name, IRV, made.to_dicts(), replace=replace)
     return made

@@ -349,7 +349,15 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
         name, saved_at = saved.name, saved.saved_at
         note = irv_freshness(saved, baseline_case) if scenario is saved.scenario else ""
     if getattr(args, "save", None):
-        made = save_irv_case(store, contest, args.save, saved.case if saved else baseline_case, scenario, row)
+        made = save_irv_case(
+            store,
+            contest,
+            args.save,
+            saved.case if saved else baseline_case,
+            scenario,
+            row,
+            replace=getattr(args, "replace", False),
+        )
         name, saved_at = made.name, made.saved_at
     summary = replace(irv_summary(view, name=name, baseline=case.label, saved_at=saved_at), today=note)
     found = break_evens(scenario, row, case.names, run=view.run) if row else []

@@ -434,7 +434,13 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
             made = save_scenario(args.save, choice, baseline, scenario, polls, datetime.now())
         except PipelineError as exc:
             raise ReportError(str(exc)) from None
+        from warroom.cli.cases import refuse_saving_over
+
         with translated(store.engine), store.sessions.begin() as session:
+            try:
+                refuse_saving_over(session, contest, made.name, getattr(args, "replace", False))
+            except ValueError as exc:
+                raise ReportError(str(exc)) from None
             repo.save_scenario(session, contest.id or 0, made.name, *made.to_dicts())
         saved, name = made, made.name
     return ScenarioReport(contest, name, view, saved, fresh)

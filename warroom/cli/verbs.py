@@ -427,6 +427,12 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "candidate is everything before the last '=')",
     )
     p.add_argument("--save", type=_save_name, metavar="NAME", help="save these settings as a named scenario")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --save: save over a saved scenario of that name (without it, --save refuses a name already "
+        "saved in the race, nothing saved: the command line has no undo)",
+    )
     two = p.add_argument_group(
         "two-round contests (--split CAND=A/B/BLANK/ABSTAIN gives an electorate's four-way runoff split, %; "
         "'abstainers' and 'blank' are the first round's)"
@@ -894,6 +900,9 @@ def cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
         args.name = name_as_saved(args.name)
         if not args.name:
             raise CliError("--name: give the saved scenario's name (it is empty)")
+
+    if getattr(args, "replace", False) and not args.save:  # (as `import --replace` where it would do nothing)
+        raise CliError("--replace goes with --save NAME (it saves over a saved scenario of that name)", code=2)
 
     def build(store: Any, contest: Contest) -> Any:
         if contest.system == CountingSystem.IRV:  # the whole elimination chain, as the app's IRV panel shows it
