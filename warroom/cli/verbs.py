@@ -311,7 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date_option, metavar="YYYY-MM-DD", help="use only polls known by then")
     two = p.add_argument_group("two-round contests")
     two.add_argument(
-        "--matchup", type=given, metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'"
+        "--matchup",
+        type=given,
+        metavar="A/B",
+        help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen' ('/', ' vs ', ' v ', ',' or '-' between "
+        "them). A name holding one of them is read whole when only one reading names a pair the polls ask; a pair "
+        "that reads two ways is refused",
     )
     two.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser(
@@ -438,7 +443,12 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "'abstainers' and 'blank' are the first round's)"
     )
     two.add_argument(
-        "--matchup", type=given, metavar="A/B", help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen'"
+        "--matchup",
+        type=given,
+        metavar="A/B",
+        help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen' ('/', ' vs ', ' v ', ',' or '-' between "
+        "them). A name holding one of them is read whole when only one reading names a pair the polls ask; a pair "
+        "that reads two ways is refused",
     )
     two.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     two.add_argument(

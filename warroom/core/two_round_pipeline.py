@@ -147,27 +147,40 @@ def _resolve(name: str, known: Iterable[str]) -> str | None:
     return tail[0] if len(tail) == 1 else None
 
 
+MATCHUP_SEPARATORS = ("/", " vs ", " v ", ",", "-")
+"""What may stand between the two finalists a user names (`--matchup`); a name may hold any of them."""
+
+
 def resolve_matchup(spec: str, notices: Iterable[PollNotice]) -> tuple[str, str]:
     """The pair a user names: "Macron/Le Pen", "macron-le-pen", "Emmanuel Macron vs Marine Le Pen".
 
+    A name may hold a separator ("Lee, Ann", "Dupont-Aignan"): the text is read at every place any separator
+    allows, and the one pair of finalists a poll asks that a reading names is taken; a text naming two such
+    pairs is refused naming both, never taken at its first separator (as `--row`: cli.irv.parse_row).
+
     Raises:
-        ValueError: no asked pair matches (the message lists the most asked ones).
+        ValueError: no asked pair matches (the message lists the most asked ones), or two do.
     """
     asked = matchups_asked(notices)
     names = {n for a, b, _ in asked for n in (a, b)}
+    polled = {frozenset((name_key(p), name_key(q))) for p, q, _ in asked}
     text = spec.strip()
-    splits: list[tuple[str, str]] = []
-    for sep in ("/", " vs ", " v ", ","):
-        if sep in text:
-            x, _, y = text.partition(sep)
-            splits.append((x, y))
-    if not splits:  # "macron-le-pen": try every hyphen as the separator
-        parts = text.split("-")
-        splits = [("-".join(parts[:i]), "-".join(parts[i:])) for i in range(1, len(parts))]
-    for x, y in splits:
-        a, b = _resolve(x, names), _resolve(y, names)
-        if a and b and any({name_key(a), name_key(b)} == {name_key(p), name_key(q)} for p, q, _ in asked):
-            return a, b
+    found: list[tuple[str, str]] = []
+    for sep in MATCHUP_SEPARATORS:
+        at = text.find(sep)
+        while at >= 0:
+            a, b = _resolve(text[:at], names), _resolve(text[at + len(sep) :], names)
+            if a and b and frozenset((name_key(a), name_key(b))) in polled and (a, b) not in found:
+                found.append((a, b))
+            at = text.find(sep, at + 1)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        said = "; ".join(f"{a} / {b}" for a, b in found[:3])
+        raise ValueError(
+            f"the matchup {spec!r} reads two ways ({said}): a name holding '/', ' vs ', ' v ', ',' or '-' "
+            "makes it ambiguous; name the finalists another way (a full name)"
+        )
     top = ", ".join(f"{a} / {b}" for a, b, _ in asked[:5]) or "none"
     raise ValueError(f"no poll asks the matchup {spec!r} (most asked: {top})")
 
