@@ -35,7 +35,7 @@ from warroom.core.saved_cases import (
 from warroom.core.two_round import Message, RunoffSplit, TwoRoundScenario
 from warroom.core.two_round_pipeline import resolve_matchup, withdrawn_names
 from warroom.core.two_round_view import ScenarioDefaults, TwoRoundView, question_text
-from warroom.core.types import Contest, bidi_isolated
+from warroom.core.types import Contest, bidi_isolated, echoed, elided
 from warroom.core.validation import plain_decimal
 
 Table = Any
@@ -57,11 +57,11 @@ def saved_record(store: Any, contest: Contest, name: str, kind: str) -> tuple[di
     name = saved_name_in(name, rows) or name_as_saved(name)
     mine = [n for n, (b, _s) in rows.items() if record_kind(b) == kind]
     if name in rows and not all(isinstance(part, Mapping) for part in rows[name]):  # (store.polls.stored_record)
-        raise ValueError(f"saved scenario {name!r} cannot be read: its records are not JSON objects")
+        raise ValueError(f"saved scenario {echoed(name)} cannot be read: its records are not JSON objects")
     if name in rows and (note := other_system_note(name, rows[name][0], contest)) is not None:
         raise ValueError(note)
     if name not in rows or record_kind(rows[name][0]) != kind:
-        raise ValueError(f"no saved scenario {name!r} for {contest.name} (saved: {', '.join(mine) or 'none'})")
+        raise ValueError(f"no saved scenario {echoed(name)} for {contest.name} (saved: {', '.join(mine) or 'none'})")
     return rows[name]
 
 
@@ -172,13 +172,13 @@ def _pct(value: float, what: str, low: float = 0.0) -> float:
 def _parts(text: str, n: int, what: str) -> tuple[float, ...]:
     parts = text.replace("/", ",").split(",")
     if any(not x.strip() for x in parts):  # (it was dropped: every later figure moved one place)
-        raise ValueError(f"{what}: {text!r} has an empty part; give {n} figures, e.g. {'/'.join(['25'] * n)}")
+        raise ValueError(f"{what}: {echoed(text)} has an empty part; give {n} figures, e.g. {'/'.join(['25'] * n)}")
     try:
         values = tuple(plain_decimal(x) for x in parts)
     except ValueError:
-        raise ValueError(f"{what}: {text!r} is not {n} numbers") from None
+        raise ValueError(f"{what}: {echoed(text)} is not {n} numbers") from None
     if len(values) != n or not all(math.isfinite(x) for x in values):
-        raise ValueError(f"{what}: give {n} numbers, e.g. {'/'.join(['25'] * n)} (got {text!r})")
+        raise ValueError(f"{what}: give {n} numbers, e.g. {'/'.join(['25'] * n)} (got {echoed(text)})")
     return values
 
 
@@ -199,7 +199,7 @@ def _electorate(first_votes: Any, text: str, what: str, contest: Contest | None 
             return str(found[0])
     found = [c for c in first_votes if name_key(c) == key or name_key(c.split()[-1]) == key]
     if len(found) != 1:
-        raise ValueError(f"{what}: {text.strip()!r} is not a first-round candidate (or 'abstainers', 'blank')")
+        raise ValueError(f"{what}: {echoed(text.strip())} is not a first-round candidate (or 'abstainers', 'blank')")
     return str(found[0])
 
 
@@ -213,15 +213,17 @@ def apply_two_round_options(
     for item in getattr(args, "split", None) or []:
         # the candidate is everything before the last '=': the figures after it never hold one, a name may
         who, _, parts = item.rpartition("=") if "=" in item else (item, "", "")
-        code = _electorate(first_votes, who, f"--split {item!r}", contest)
+        code = _electorate(first_votes, who, f"--split {echoed(item)}", contest)
         if code in given:  # the later one had silently replaced the earlier
-            raise ValueError(f"--split {who.strip()}: {given[code]!r} already gave this electorate's split")
+            raise ValueError(
+                f"--split {elided(who.strip())}: {echoed(given[code])} already gave this electorate's split"
+            )
         given[code] = item
-        figures = _parts(parts, 4, f"--split {who.strip()}")
+        figures = _parts(parts, 4, f"--split {elided(who.strip())}")
         try:
             splits[code] = RunoffSplit(*figures)
         except ValueError as exc:  # the core's words ("runoff split parts must sum to 100, got 120") named no option
-            raise ValueError(f"--split {item!r}: {exc} (to A, to B, blank or null, abstain)") from None
+            raise ValueError(f"--split {echoed(item)}: {exc} (to A, to B, blank or null, abstain)") from None
     scenario = replace(scenario, splits=splits)
     if getattr(args, "turnout", None) is not None:
         scenario = replace(scenario, turnout=_pct(args.turnout, "--turnout", -100.0))  # (-100: the core says why not)
@@ -232,7 +234,7 @@ def apply_two_round_options(
             on = _electorate(first_votes, on_text, "--message-on", contest)
             if on not in (scenario.a, scenario.b):
                 raise ValueError(
-                    f"--message-on {on_text}: the message works on a finalist ({scenario.a} or {scenario.b})"
+                    f"--message-on {elided(on_text)}: the message works on a finalist ({scenario.a} or {scenario.b})"
                 )
         old = scenario.message or Message(on)
         dest = (
@@ -245,7 +247,9 @@ def apply_two_round_options(
         try:
             message = Message(on, strength, to_other, to_blank, to_abstain, old.among)
         except ValueError as exc:  # ("message destination parts must sum to 100, got 110": which option?)
-            raise ValueError(f"--message-to {args.message_to!r}: {exc}" if args.message_to else str(exc)) from None
+            raise ValueError(
+                f"--message-to {echoed(args.message_to)}: {exc}" if args.message_to else str(exc)
+            ) from None
         scenario = replace(scenario, message=message)
     return scenario
 

@@ -30,7 +30,7 @@ from warroom.core.irv_pipeline import (
 from warroom.core.irv_scenario import set_row
 from warroom.core.pipeline import compute_averages
 from warroom.core.saved_cases import CaseSummary, irv_freshness, irv_summary
-from warroom.core.types import EXHAUSTED, Contest
+from warroom.core.types import EXHAUSTED, Contest, echoed, elided
 from warroom.core.validation import plain_decimal
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def _code(contest: Contest, text: str, what: str) -> str:
         return code
     if spelled.ambiguous.get(key):
         raise ValueError(f"{what}: {spelled.unknown(text)}")
-    raise ValueError(f"{what}: {text.strip()!r} is not a candidate of {contest.name}")
+    raise ValueError(f"{what}: {echoed(text.strip())} is not a candidate of {contest.name}")
 
 
 def _row_code(spelled: Any, text: str) -> str | None:
@@ -258,7 +258,7 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
         not readings and text.partition("=")[0].strip().casefold() in ("exhausted", "exhaust", "none")
     ):  # (it went on to say "__exhausted__ has no first-round share in the polls")
         raise ValueError(
-            f"--row {text!r}: the exhausted pile has no row of its own: name the candidate whose voters these are"
+            f"--row {echoed(text)}: the exhausted pile has no row of its own: name the candidate whose voters these are"
         )
     if len(readings) > 1:
         names = {c.code: c.code for c in contest.candidates} | {EXHAUSTED: "exhausted"}
@@ -266,7 +266,7 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
             f"{names[who]}'s row: " + ", ".join(f"{names[to]} {pct:g}" for to, pct in items) for who, items in readings
         )
         raise ValueError(
-            f"--row {text!r}: reads two ways ({said}): a name or code holding '=', ':' or ',' makes it ambiguous; "
+            f"--row {echoed(text)}: reads two ways ({said}): a name or code holding '=', ':' or ',' makes it ambiguous; "
             "name the candidates another way (a code, a full name)"
         )
     if readings:
@@ -274,26 +274,30 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
         shares: dict[str, float] = {}
         for to, pct in items:
             if to in shares:  # kiss:40,kiss:60 was summed to 100 without a word
-                raise ValueError(f"--row {text!r}: {_exhausted(to)!r} is given twice; give each candidate once")
+                raise ValueError(
+                    f"--row {echoed(text)}: {echoed(_exhausted(to))} is given twice; give each candidate once"
+                )
             shares[to] = pct
         return who, shares
     # no reading names candidates throughout: say why, reading at the first '=' and each item's last ':'
     who, sep, rest = text.partition("=")
     if not sep or not rest.strip():
-        raise ValueError(f"--row {text!r}: use CANDIDATE=OTHER:PCT,OTHER:PCT,... (e.g. dale=nolan:40,reid:35,park:25)")
-    code = _code(contest, who, f"--row {text!r}")
+        raise ValueError(
+            f"--row {echoed(text)}: use CANDIDATE=OTHER:PCT,OTHER:PCT,... (e.g. dale=nolan:40,reid:35,park:25)"
+        )
+    code = _code(contest, who, f"--row {echoed(text)}")
     shares = {}
     for part in rest.split(","):
         to, sep, figure = part.rpartition(":")
         if not sep:
-            raise ValueError(f"--row {text!r}: {part.strip()!r} needs OTHER:PCT")
+            raise ValueError(f"--row {echoed(text)}: {echoed(part.strip())} needs OTHER:PCT")
         try:
             value = plain_decimal(figure)
         except ValueError:
-            raise ValueError(f"--row {text!r}: {figure.strip()!r} is not a number") from None
-        key = _code(contest, to, f"--row {text!r}")
+            raise ValueError(f"--row {echoed(text)}: {echoed(figure.strip())} is not a number") from None
+        key = _code(contest, to, f"--row {echoed(text)}")
         if key in shares:  # kiss:40,kiss:60 was summed to 100 without a word
-            raise ValueError(f"--row {text!r}: {to.strip()!r} is given twice; give each candidate once")
+            raise ValueError(f"--row {echoed(text)}: {echoed(to.strip())} is given twice; give each candidate once")
         shares[key] = value
     return code, shares
 
@@ -322,28 +326,30 @@ def run_irv_scenario(store: Any, contest: Contest, args: argparse.Namespace) -> 
     rows_given: dict[str, str] = {}
     for text in getattr(args, "row", None) or []:
         if not has_rows(scenario):  # (a row set here had been taken, saved and counted by nothing)
-            raise ValueError(f"--row {text!r}: {NO_ROW_COUNTED}")
+            raise ValueError(f"--row {echoed(text)}: {NO_ROW_COUNTED}")
         code, shares = parse_row(contest, text)
         if code not in scenario.codes:
-            raise ValueError(f"--row {text!r}: {code} has no first-round share in the polls")
+            raise ValueError(f"--row {echoed(text)}: {code} has no first-round share in the polls")
         if code in rows_given:  # the later row had silently replaced the earlier
-            raise ValueError(f"--row {text!r}: {rows_given[code]!r} already gave this candidate's row")
+            raise ValueError(f"--row {echoed(text)}: {echoed(rows_given[code])} already gave this candidate's row")
         absent = next((to for to in shares if to != EXHAUSTED and to not in scenario.codes), None)
         if absent is not None:  # (a KeyError traceback)
-            raise ValueError(f"--row {text!r}: {absent} has no first-round share in the polls, so no count has them")
+            raise ValueError(
+                f"--row {echoed(text)}: {absent} has no first-round share in the polls, so no count has them"
+            )
         rows_given[code] = text
         try:
             scenario = set_row(scenario, code, shares)
         except ValueError as exc:  # the core's words named no option
-            raise ValueError(f"--row {text!r}: {exc}") from None
+            raise ValueError(f"--row {echoed(text)}: {exc}") from None
     case = IrvCase(scenario, case.label, case.as_of, case.names, case.sources)
     view = evaluate_irv(case, odds=odds_model(store, contest))
     row_of = getattr(args, "row_of", None)
     if row_of and not has_rows(scenario):
-        raise ValueError(f"--row-of {row_of}: {NO_ROW_COUNTED}")
+        raise ValueError(f"--row-of {elided(row_of)}: {NO_ROW_COUNTED}")
     row = _code(contest, row_of, "--row-of") if row_of else default_row(scenario, view.run)
     if row and row not in scenario.codes:
-        raise ValueError(f"--row-of {row_of}: not in this race's first round")
+        raise ValueError(f"--row-of {elided(str(row_of))}: not in this race's first round")
     name, saved_at, note = "", "", ""
     if saved is not None:
         name, saved_at = saved.name, saved.saved_at

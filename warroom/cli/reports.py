@@ -45,7 +45,7 @@ from warroom.core.report import AverageSummary, summarise
 from warroom.core.runoff import Split
 from warroom.core.saved_cases import other_system_note
 from warroom.core.scenario import Destination, note_lines
-from warroom.core.types import Contest, CountingSystem, Poll
+from warroom.core.types import Contest, CountingSystem, Poll, echoed, elided
 from warroom.core.validation import plain_decimal
 from warroom.resources import resource_path
 from warroom.store import polls as repo
@@ -349,15 +349,15 @@ class ScenarioReport:
 def _parse_three(text: str, what: str) -> tuple[float, float, float]:
     parts = text.replace("/", ",").split(",")
     if any(not x.strip() for x in parts):  # (it was dropped: every later figure moved one place)
-        raise ReportError(f"{what}: {text!r} has an empty part; give three figures, e.g. 50,30,20")
+        raise ReportError(f"{what}: {echoed(text)} has an empty part; give three figures, e.g. 50,30,20")
     if len(parts) != 3:
-        raise ReportError(f"{what}: give three parts, e.g. 50,30,20 (got {text!r})")
+        raise ReportError(f"{what}: give three parts, e.g. 50,30,20 (got {echoed(text)})")
     try:
         values = (plain_decimal(parts[0]), plain_decimal(parts[1]), plain_decimal(parts[2]))
     except ValueError:
-        raise ReportError(f"{what}: {text!r} is not three numbers") from None
+        raise ReportError(f"{what}: {echoed(text)} is not three numbers") from None
     if not all(math.isfinite(x) for x in values):
-        raise ReportError(f"{what}: {text!r} must be three finite numbers")
+        raise ReportError(f"{what}: {echoed(text)} must be three finite numbers")
     return values
 
 
@@ -398,7 +398,7 @@ def run_scenario(store: OpenStore, contest: Contest, args: argparse.Namespace) -
                 rows = {n: (b, s) for n, b, s in repo.list_scenarios(session, contest.id or 0)}
             args.name = saved_name_in(args.name, rows) or args.name  # (a name stored decomposed: see there)
             if args.name not in rows:
-                raise ReportError(f"no saved scenario {args.name!r} (saved: {', '.join(rows) or 'none'})")
+                raise ReportError(f"no saved scenario {echoed(args.name)} (saved: {', '.join(rows) or 'none'})")
             if (note := other_system_note(args.name, rows[args.name][0], contest)) is not None:
                 raise ReportError(note)
             if args.poll is not None or args.as_of is not None:
@@ -465,21 +465,23 @@ def _apply_options(scenario: Any, eliminated: list[str], contest: Contest, args:
         who, _, parts = item.rpartition("=") if "=" in item else (item, "", "")
         code = spelled.get(who)
         if spelled.ambiguous.get(spelling_key(who)) and parts:
-            raise ReportError(f"--split {item!r}: {spelled.unknown(who)}")
+            raise ReportError(f"--split {echoed(item)}: {spelled.unknown(who)}")
         if not parts:
             raise ReportError(
-                f"--split {item!r}: use CANDIDATE=A/B/EXHAUSTED, e.g. {eliminated[0] if eliminated else 'code'}=30/50/20"
+                f"--split {echoed(item)}: use CANDIDATE=A/B/EXHAUSTED, e.g. {eliminated[0] if eliminated else 'code'}=30/50/20"
             )
         if code is None:  # (which ones it could be: "PAD" for paddick said only "a known candidate")
             names = {c.code: c.name for c in contest.candidates}
             known = ", ".join(f"{k} ({names[k]})" if k in names else k for k in eliminated)
-            raise ReportError(f"--split {item!r}: {spelled.unknown(who)}; the eliminated candidates are {known}")
+            raise ReportError(f"--split {echoed(item)}: {spelled.unknown(who)}; the eliminated candidates are {known}")
         if code in given:  # the later one had silently replaced the earlier
-            raise ReportError(f"--split {who.strip()}: {given[code]!r} already gave this candidate's split")
+            raise ReportError(
+                f"--split {elided(who.strip())}: {echoed(given[code])} already gave this candidate's split"
+            )
         given[code] = item
         if code not in eliminated:
-            raise ReportError(f"--split {who.strip()}: not an eliminated candidate in this baseline")
-        splits[code] = Split(*_parse_three(parts, f"--split {who}"))
+            raise ReportError(f"--split {elided(who.strip())}: not an eliminated candidate in this baseline")
+        splits[code] = Split(*_parse_three(parts, f"--split {elided(who.strip())}"))
     return replace(scenario, splits=splits)
 
 

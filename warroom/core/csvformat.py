@@ -48,7 +48,16 @@ from warroom.core.ballots import (
     table_from_ballots,
 )
 from warroom.core.infile import CsvRecords, not_csv_text, open_regular
-from warroom.core.types import EXHAUSTED, Candidate, Contest, Party, Poll, TransferObservation, without_invisibles
+from warroom.core.types import (
+    EXHAUSTED,
+    Candidate,
+    Contest,
+    Party,
+    Poll,
+    TransferObservation,
+    echoed,
+    without_invisibles,
+)
 from warroom.core.validation import MAX_SAMPLE_SIZE, iso_date, plain_decimal, validate_poll, whole_number
 
 FIXED = (
@@ -174,8 +183,8 @@ class Spellings:
         codes = self.ambiguous.get(spelling_key(text))
         if codes:
             both = " or ".join(f"{self.names[c]} ({c})" for c in codes)
-            return f"{text.strip()!r} could be {both}: write the code"
-        return f"unknown {what} {text.strip()!r}"
+            return f"{echoed(text.strip())} could be {both}: write the code"
+        return f"unknown {what} {echoed(text.strip())}"
 
 
 def spelling_key(text: str) -> str:

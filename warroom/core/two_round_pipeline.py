@@ -42,7 +42,7 @@ from warroom.core.two_round import (
     qualify_probabilities,
     splits_for_first_round,
 )
-from warroom.core.types import Contest, ExpectedTurnout, Rules
+from warroom.core.types import Contest, ExpectedTurnout, Rules, echoed
 
 __all__ = [
     "Campaign",
@@ -178,11 +178,11 @@ def resolve_matchup(spec: str, notices: Iterable[PollNotice]) -> tuple[str, str]
     if found:
         said = "; ".join(f"{a} / {b}" for a, b in found[:3])
         raise ValueError(
-            f"the matchup {spec!r} reads two ways ({said}): a name holding '/', ' vs ', ' v ', ',' or '-' "
+            f"the matchup {echoed(spec)} reads two ways ({said}): a name holding '/', ' vs ', ' v ', ',' or '-' "
             "makes it ambiguous; name the finalists another way (a full name)"
         )
     top = ", ".join(f"{a} / {b}" for a, b, _ in asked[:5]) or "none"
-    raise ValueError(f"no poll asks the matchup {spec!r} (most asked: {top})")
+    raise ValueError(f"no poll asks the matchup {echoed(spec)} (most asked: {top})")
 
 
 # --- per matchup ------------------------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ class FirstRoundModel:
             ValueError: `hypothesis` is not a label any notice asks.
         """
         if hypothesis is not None and hypothesis not in self.lineups:
-            raise ValueError(f"no poll asks the first-round hypothesis {hypothesis!r}")
+            raise ValueError(f"no poll asks the first-round hypothesis {echoed(hypothesis)}")
         lineup = self.default_lineup if hypothesis is None else self.lineups[hypothesis]
         shift_of = self.effects.get(hypothesis, {}) if hypothesis is not None else {}
         series: dict[str, AverageSeries] = {}

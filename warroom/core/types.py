@@ -262,6 +262,22 @@ def clipped(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[:most] + "\u2026"
 
 
+ECHO_LIMIT = 80
+"""The most of a user's argument a message repeats (`--row`, `--split`, `--matchup`, ...): a 180 KB `--row` was
+repeated whole, twice for some messages."""
+
+
+def elided(text: str, most: int = ECHO_LIMIT) -> str:
+    """`text` as a message repeats it: past `most` characters, its first `most` and its length ("xxx… (180,000
+    characters)")."""
+    return text if len(text) <= most else text[:most] + f"\u2026 ({len(text):,} characters)"
+
+
+def echoed(text: str, most: int = ECHO_LIMIT) -> str:
+    """`text` quoted as a message repeats an argument (`repr`, as before), cut as `elided` cuts it."""
+    return repr(text) if len(text) <= most else repr(text[:most]) + f"\u2026 ({len(text):,} characters)"
+
+
 def length_problem(text: str, limit: int) -> str | None:
     """ "is 5000 characters long; at most 200" when `text` is longer than `limit`, else None."""
     return f"is {len(text):,} characters long; at most {limit:,}" if len(text) > limit else None
