@@ -37,4 +37,4 @@ def test_a_two_candidate_race_offers_no_row_to_edit(qtbot) -> None:
     ctl.select_row("ann")
     assert ctl.row == ""
     assert not panel.row_box.isEnabled() and not panel.picker.isEnabled()
-    assert panel.break_even_label.text() == NO_ROW_COUNTED
+    assert NO_ROW_COUNTED in panel.basis.text() and panel.break_even_label.text() == ""  # said once (hM)

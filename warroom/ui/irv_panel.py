@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from warroom.core.forecast import chance_cell
-from warroom.core.irv_pipeline import MINOR_SHARE, NO_ROW_COUNTED, BreakEven, IrvCase, IrvView
+from warroom.core.irv_pipeline import MINOR_SHARE, NO_ROW_COUNTED, BreakEven, IrvCase, IrvView, has_rows
 from warroom.core.irv_scenario import IrvScenario
 from warroom.core.types import EXHAUSTED, Contest, listed
 from warroom.paths import from_qt_name
@@ -696,6 +696,9 @@ class IrvPanel(QWidget):
             if src not in ("polls", "first-round shares"):
                 priors.setdefault(src, []).append(c)
         parts = [f"<b>{as_html(case.label)}</b> (first preferences)"]  # names and files as typed
+        if not has_rows(s):  # two candidates: no row is ever counted (it said they follow shares "until you set them")
+            self.basis.setText(f"{parts[0]}. {as_html(NO_ROW_COUNTED)}")
+            return
         if polled:
             parts.append(
                 "next preferences published by polls for " + ", ".join(as_html(case.names.get(c, c)) for c in polled)
@@ -797,7 +800,7 @@ class IrvPanel(QWidget):
         with signals_blocked(self.picker):
             self.picker.clear()
             ordered = sorted(s.codes, key=lambda c: (-s.share(c), c))
-            for code in ordered:
+            for code in ordered if has_rows(s) else ():  # (two: it showed the winner, whose row counts for nothing)
                 if s.share(code) < MINOR_SHARE and code is next(c for c in ordered if s.share(c) < MINOR_SHARE):
                     self.picker.insertSeparator(self.picker.count())  # the minor candidates, below a line
                 self.picker.addItem(
@@ -831,7 +834,7 @@ class IrvPanel(QWidget):
             self._keys, self._minor = [], []
             self.row_box.setTitle("Next preferences")
             self.row_box.setToolTip(NO_ROW_COUNTED)
-            self.break_even_label.set_text(as_html(NO_ROW_COUNTED), shrink=True)
+            self.break_even_label.set_text("", shrink=True)  # the basis says why, once (show_case)
             return
         others = [c for c in sorted(s.codes, key=lambda c: (-s.share(c), c)) if c != code]
         minor = [c for c in others if s.share(c) < MINOR_SHARE]
