@@ -83,3 +83,14 @@ def test_a_long_argument_is_echoed_cut_short_in_messages(home: Path) -> None:
     ):
         code, _out, err = run("scenario", "--data-dir", str(home), *args)
         assert code != 0 and len(err) < 700 and "(180,0" in err, (args[:-1], err[:300])
+
+
+def test_a_long_contest_name_or_size_is_echoed_cut_short(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--contest` and `render --width` were repeated whole when refused, as `--row` was."""
+    for args in (("polls", "--contest", LONG), ("backtest", "--contest", LONG)):
+        code, _out, err = run(*args, "--data-dir", str(home))
+        assert code != 0 and len(err) < 700 and "(180,000 characters)" in err, (args[:-1], err[:300])
+    with pytest.raises(SystemExit):  # (argparse's own refusal: usage, exit 2)
+        run("render", "first", "--out", str(home / "x.png"), "--width", LONG, "--data-dir", str(home))
+    err = capsys.readouterr().err
+    assert len(err) < 1500 and "(180,000 characters) is not a whole number of pixels" in err, err[:300]

@@ -21,6 +21,7 @@ from warroom.core.backtest import (
     untested_reason,
 )
 from warroom.core.forecast import chance_text, signed_points
+from warroom.core.types import echoed
 
 
 def _point_json(p: BacktestPoint) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def cmd_backtest(args: argparse.Namespace, out: TextIO) -> int:
                 named = repo.get_contest(session, args.contest)  # as every verb finds it (case, spacing, NFC)
                 contests = [c for c in contests if named is not None and c.id == named.id]
                 if not contests:
-                    raise CliError(f"no contest named {args.contest!r} in the store")
+                    raise CliError(f"no contest named {echoed(args.contest)} in the store")
             work = []
             untested: list[tuple[str, str]] = []  # (contest, why): a stored result with nothing to test
             two_round = two_round_backtests(session, contests)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
-from warroom.core.types import Contest, without_isolates
+from warroom.core.types import Contest, echoed, without_isolates
 from warroom.paths import AppPaths, in_backup_folder, overwrites_store, read_input_file
 
 if TYPE_CHECKING:  # the light verbs (count, polls' help, --version) never import SQLAlchemy or Alembic
@@ -342,5 +342,5 @@ def contest_of(store: OpenStore, args: argparse.Namespace) -> Contest:
     with translated(store.engine), store.sessions() as session:
         contest = repo.get_contest(session, args.contest) if args.contest else repo.get_contest(session)
     if contest is None:
-        raise CliError(f"no contest named {args.contest!r} in the store" if args.contest else NO_CONTEST)
+        raise CliError(f"no contest named {echoed(args.contest)} in the store" if args.contest else NO_CONTEST)
     return contest

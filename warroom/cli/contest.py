@@ -33,7 +33,7 @@ from warroom.core.contestfile import (
     contest_to_toml,
     parse_contest_file,
 )
-from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult, controls_escaped
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, OfficialResult, controls_escaped, echoed
 from warroom.paths import write_private_atomic
 
 if TYPE_CHECKING:  # (numpy's ballot table and the two-round pipeline load where used: `warroom` starts light)
@@ -231,7 +231,7 @@ def _named(session: Any, args: argparse.Namespace) -> Contest:
     if args.name is not None and given:
         named, other = _find(session, args.name), _find(session, given)
         if named.id != other.id:
-            raise CliError(f"{args.name!r} and --contest {given!r} name two contests: give one")
+            raise CliError(f"{echoed(args.name)} and --contest {echoed(given)} name two contests: give one")
         return named
     if args.name is not None:
         return _find(session, args.name)
@@ -669,7 +669,7 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     named = getattr(args, "contest", None)
     if named and _name_key(named) != _name_key(bundle.contest.name):  # (it went into its own race, exit 0)
         raise CliError(
-            f"{args.file} is a bundle of {bundle.contest.name!r}, which it imports into: drop --contest {named!r}, "
+            f"{args.file} is a bundle of {bundle.contest.name!r}, which it imports into: drop --contest {echoed(named)}, "
             "or import a poll CSV into that race",
             code=2,
         )

@@ -34,7 +34,7 @@ from warroom.cli.common import (
     write_data,
 )
 from warroom.cli.interrupts import restore_interrupts
-from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll
+from warroom.core.types import EXHAUSTED, Contest, CountingSystem, Poll, echoed
 from warroom.paths import AppFolderError, soft_limit, write_private_atomic
 from warroom.store.errors import StoreError
 
@@ -400,7 +400,7 @@ def _pixels(text: str) -> int:
     try:  # a sign is read, so that -5 is named as a size no picture can have
         value = -whole_number(t[1:], most=10**9) if t.startswith("-") else whole_number(t, most=10**9)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+        raise argparse.ArgumentTypeError(f"{echoed(text)} is not a whole number of pixels") from None
     if not 16 <= value <= 16384:
         raise argparse.ArgumentTypeError(f"{value} is not a size a picture can have (16 to 16384 pixels)")
     return value
