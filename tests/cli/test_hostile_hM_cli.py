@@ -87,7 +87,7 @@ def test_a_long_argument_is_echoed_cut_short_in_messages(home: Path) -> None:
 
 def test_a_long_contest_name_or_size_is_echoed_cut_short(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--contest` and `render --width` were repeated whole when refused, as `--row` was."""
-    for args in (("polls", "--contest", LONG), ("backtest", "--contest", LONG)):
+    for args in (("polls", "--contest", LONG), ("backtest", "--contest", LONG), ("contest", "show", LONG)):
         code, _out, err = run(*args, "--data-dir", str(home))
         assert code != 0 and len(err) < 700 and "(180,000 characters)" in err, (args[:-1], err[:300])
     with pytest.raises(SystemExit):  # (argparse's own refusal: usage, exit 2)

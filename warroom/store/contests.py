@@ -51,6 +51,7 @@ from warroom.core.types import (
     TransferObservation,
     clipped,
     control_problem,
+    echoed,
     event_note_problem,
     firm_key,
     is_colour,
@@ -116,7 +117,7 @@ def require_contest(session: Session, key: int | str) -> Contest:
     contest = repo.get_contest(session, key)
     if contest is None:
         names = ", ".join(repr(c.name) for c in repo.list_contests(session)) or "none"
-        raise ContestError(f"no contest {key!r} in the store (stored: {names})")
+        raise ContestError(f"no contest {echoed(key) if isinstance(key, str) else key} in the store (stored: {names})")
     return contest
 
 
