@@ -23,7 +23,7 @@ DUO = dataclasses.replace(
 def test_a_two_candidate_race_offers_no_row_to_edit(qtbot) -> None:
     """With two candidates nobody is excluded before the final count: the panel opened on the winner's "Where
     Able's voters go next (%)" sliders, whose moves changed nothing, and worked out its break-evens. Now no row
-    is selected, the row editor is disabled and says why."""
+    is selected, the row editor is disabled, and the panel says why (in its basis line since hM)."""
     from warroom.ui.irv_panel import IrvPanel
 
     ctl = IrvController(errors=ForecastErrors.load(TABLE))
