@@ -38,6 +38,8 @@ def test_a_two_candidate_race_says_no_row_is_counted_and_offers_no_one_in_the_pi
     assert NO_ROW_COUNTED in basis and "until you set them" not in basis, basis
     assert NO_ROW_COUNTED not in panel.break_even_label.text()  # said once
     assert panel.picker.count() == 0 and panel.picker.currentText() == ""
+    assert panel.picker.isHidden() and panel._who.isHidden()  # no "Voters of" beside an empty picker
     _show(qtbot, ctl, TRIO, dict.fromkeys((c.code for c in TRIO.candidates), 100.0 / len(TRIO.candidates)))
     assert "until you set them" in panel.basis.text() and NO_ROW_COUNTED not in panel.basis.text()
     assert panel.picker.count() >= 3 and panel.picker.isEnabled()
+    assert not panel.picker.isHidden() and not panel._who.isHidden()

@@ -604,7 +604,7 @@ class IrvPanel(QWidget):
         ilayout = QVBoxLayout(inputs)
         ilayout.setContentsMargins(0, 0, 0, 0)
         pick = QHBoxLayout()
-        who = QLabel("&Voters of")
+        who = self._who = QLabel("&Voters of")
         who.setBuddy(self.picker)
         pick.addWidget(who)
         pick.addWidget(self.picker, 1)
@@ -826,6 +826,9 @@ class IrvPanel(QWidget):
             return
         self.row_box.setEnabled(bool(code))
         self.picker.setEnabled(bool(code))
+        # two candidates: no one's voters to pick (an empty, disabled picker under "Voters of" asked for one)
+        self._who.setVisible(bool(code))
+        self.picker.setVisible(bool(code))
         if not code:  # two candidates: nobody's next preferences are ever counted (it offered the winner's)
             for widget in (*self._levers.values(), *self._lever_labels.values()):
                 widget.hide()
