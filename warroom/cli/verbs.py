@@ -130,6 +130,14 @@ class _Parser(argparse.ArgumentParser):
             raise SystemExit(4) from None
 
 
+MATCHUP_HELP = (
+    "the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen' ('/', ' vs ', ' v ', ',' or '-' between them). A name "
+    "holding one of them is read whole when only one reading names a pair the polls ask; a pair that reads two ways "
+    "is refused"
+)
+"""`--matchup`'s help, the same for `average` and `scenario`."""
+
+
 def _store(text: str) -> str:
     """--db's value: never blank, which would otherwise mean the default store (an unset "$TEAM_DB" in a
     script would send its writes to the user's own store without a word)."""
@@ -314,9 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--matchup",
         type=given,
         metavar="A/B",
-        help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen' ('/', ' vs ', ' v ', ',' or '-' between "
-        "them). A name holding one of them is read whole when only one reading names a pair the polls ask; a pair "
-        "that reads two ways is refused",
+        help=MATCHUP_HELP,
     )
     two.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     p = sub.add_parser(
@@ -446,9 +452,7 @@ def _add_scenario_options(p: argparse.ArgumentParser) -> None:
         "--matchup",
         type=given,
         metavar="A/B",
-        help="the runoff pair, e.g. macron-le-pen or 'Macron/Le Pen' ('/', ' vs ', ' v ', ',' or '-' between "
-        "them). A name holding one of them is read whole when only one reading names a pair the polls ask; a pair "
-        "that reads two ways is refused",
+        help=MATCHUP_HELP,
     )
     two.add_argument("--hypothesis", type=given, metavar="LABEL", help="see the first round through this hypothesis")
     two.add_argument(
