@@ -1044,8 +1044,8 @@ def save_scenario(
         if twin is not None:
             raise StoreError(
                 f"the scenario name {name!a} looks like the saved scenario {twin!a} (they differ only in case, "
-                "spacing or look-alike letters): save under that name to replace it, or choose another name; "
-                "nothing was saved",
+                "spacing or look-alike letters): save under that name to replace it (on the command line with "
+                "--replace), or choose another name; nothing was saved",
                 kind="input",
             )
         row = ScenarioRow(contest_id=contest_id, name=name)
