@@ -588,7 +588,9 @@ class WarRoom:
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         loop = QEventLoop()
-        timer = QTimer()
+        # The dialog's: deleted with it, its connection to `tick` with it (`tick` holds the timer, and a parentless
+        # timer kept by its own connection was never freed, nor the room, window, store and polls `tick` holds).
+        timer = QTimer(dialog)
         timer.setInterval(CLOSE_PROGRESS_TICK_MS)
         state = {"shown": total, "since": time.monotonic()}
 

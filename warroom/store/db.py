@@ -873,9 +873,12 @@ def _alembic_config(connection: Any) -> Any:
     return cfg
 
 
-@functools.cache
 def is_older_store(engine: Engine) -> bool:
-    """Whether the store was set up by an older version of warroom (a revision this one upgrades from, not head)."""
+    """Whether the store was set up by an older version of warroom (a revision this one upgrades from, not head).
+
+    Asked once per open, and not remembered: a cache keyed by the engine kept every store ever opened in the
+    process alive, with its pool and compiled statements, and its answer went stale once the store was upgraded.
+    """
     with translated(engine):
         current = current_revision(engine)
     return current is not None and current != head_revision() and current in known_revisions()
