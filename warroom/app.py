@@ -162,7 +162,7 @@ class WarRoom:
     def _build(
         self, store: OpenStore, settings: AppSettings, watch: bool, contest: str | None, backup_dir: Path | None
     ) -> Iterator[str]:
-        from warroom.bootstrap import settings_key
+        from warroom.bootstrap import former_settings_key, settings_key
         from warroom.resources import resource_path
         from warroom.services.analysis_service import AverageController
         from warroom.services.contest_preferences import ContestPreferences
@@ -217,7 +217,9 @@ class WarRoom:
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         _WORKERS.update((self.store_writer, self.averages, self.scenarios, self.import_worker))  # (the collector's)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
-        self.preferences = ContestPreferences(settings, self.poll_service, store=settings_key(store.target))
+        self.preferences = ContestPreferences(
+            settings, self.poll_service, store=settings_key(store.target), former=former_settings_key(store.target)
+        )
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(lambda: self.saved_pages)
