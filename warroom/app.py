@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from warroom.core.start_case import StartCase
     from warroom.core.types import Contest, Poll
     from warroom.services.scenario_service import ScenarioController
+    from warroom.store.recovery import SessionHold
     from warroom.ui.answer_view import AnswerView
     from warroom.ui.charts import ChartPanel
     from warroom.ui.export import Briefing
@@ -137,6 +138,10 @@ class WarRoom:
         # of earlier sessions whose changes it was offered (offer_unsaved): taken over, settled with its own
         self._session = secrets.token_hex(8)
         self._takes: frozenset[str] = frozenset()
+        # held while this window runs (recovery.hold_session): another start does not take over its kept changes
+        self._hold: SessionHold | None = None
+        self._hold_for: Path | None = None
+        self._let_go = False  # the window closed: what it keeps from now (a form closed after it) is not held
         self._early_scenarios = scenarios
         self._build_steps: Iterator[str] | None = self._build(store, settings, watch, contest, backup_dir)
         if not stepwise:
@@ -162,7 +167,7 @@ class WarRoom:
     def _build(
         self, store: OpenStore, settings: AppSettings, watch: bool, contest: str | None, backup_dir: Path | None
     ) -> Iterator[str]:
-        from warroom.bootstrap import settings_key
+        from warroom.bootstrap import former_settings_key, settings_key
         from warroom.resources import resource_path
         from warroom.services.analysis_service import AverageController
         from warroom.services.contest_preferences import ContestPreferences
@@ -217,7 +222,9 @@ class WarRoom:
         self.import_worker = ImportWorker(store.sessions, self.poll_service)
         _WORKERS.update((self.store_writer, self.averages, self.scenarios, self.import_worker))  # (the collector's)
         self.import_actions = ImportActions(self.poll_service, self.import_worker, self.window)
-        self.preferences = ContestPreferences(settings, self.poll_service, store=settings_key(store.target))
+        self.preferences = ContestPreferences(
+            settings, self.poll_service, store=settings_key(store.target), former=former_settings_key(store.target)
+        )
         self.contest_actions = ContestActions(self.poll_service, self.window, priors=self.preferences)
         self.window.set_scenario_widget(self.scenario_panel)
         self.window.set_saved_scenario_widget(lambda: self.saved_pages)
@@ -478,6 +485,7 @@ class WarRoom:
             self.settings.set_geometry("main", win.saveGeometry())
             self.settings.set_geometry("main_state", win.saveState())
             self.settings.sync()
+            self.let_session_go()  # (after its unsaved changes were kept: the next start takes them over)
             original_close(event)
 
         win.closeEvent = close_event  # type: ignore[method-assign]
@@ -519,6 +527,8 @@ class WarRoom:
         from warroom.store.recovery import forget_unsaved, write_unsaved
 
         kept = [c for c in (changes if isinstance(changes, tuple | list) else ()) if isinstance(c, UnsavedChange)]
+        if kept:
+            self._hold_entries(path)
         try:
             if kept:
                 aside = write_unsaved(path, kept, self.store.display_target, session=self._session, takes=self._takes)
@@ -546,14 +556,25 @@ class WarRoom:
         path = self._recovery_file
         if path is None:
             return ""
-        from warroom.store.recovery import read_kept
+        if not os.path.lexists(path):
+            return ""  # (nothing kept: no hold taken, no file made)
+        from warroom.store.recovery import take_kept
 
+        self._hold_entries(path)  # first: a start at the same moment leaves what this one takes over
         try:
-            changes, self._takes = read_kept(path, self.store.display_target)
+            # (never a window's still open: both held them, and each could enter one change again)
+            changes, taken = take_kept(path, self.store.display_target, self._session)
         except ValueError as exc:
             note = f"{exc}; it was left as it is"
             self.window.statusBar().showMessage(note, 30000)
             return note
+        except OSError as exc:
+            note = (
+                f"The unsaved changes kept in {path} could not be taken over ({exc.strerror or exc}); they stay there"
+            )
+            self.window.statusBar().showMessage(note, 30000)
+            return note
+        self._takes |= taken
         if not changes:
             return ""
         self.window.keep_unsaved(changes)
@@ -563,6 +584,26 @@ class WarRoom:
         )
         self.window.statusBar().showMessage(note, 60000)
         return note
+
+    def _hold_entries(self, path: Path) -> None:
+        """Hold this session's entries of the recovery file `path` while the window runs (recovery.hold_session)."""
+        if self._let_go or (self._hold_for == path and self._hold is not None):
+            return
+        from warroom.store.recovery import hold_session
+
+        self._release_hold()
+        self._hold, self._hold_for = hold_session(path, self._session), path
+
+    def let_session_go(self) -> None:
+        """The window is gone: what it kept in the recovery file (then, or later: a form closed with it) is the
+        next start's to take over."""
+        self._let_go = True
+        self._release_hold()
+
+    def _release_hold(self) -> None:
+        if self._hold is not None:
+            self._hold.release()
+        self._hold, self._hold_for = None, None
 
     def _land_writes(self, *, ask: bool = True) -> None:
         """Before the window closes: wait for the changes still on their way to the store, saying so: a progress

@@ -112,14 +112,28 @@ _MADE_BY = "A new store is made by a verb that writes (import, contest new) or b
 def settings_key(target: str | Path) -> str:
     """The store's name in the settings file, where each contest's settings are kept per store (a contest's id is
     only its store's: a team store's race 1 and one's own race 1 shared one meeting-mode choice): a hash of the
-    SQLite file's absolute path as its folders spell it, or of a server's URL without its password."""
+    store's identity (store.db.store_identity, the recovery file's key too): a SQLite file's real path, a server's
+    backend, user, host, port and database however its URL was typed (the default port written out or not, the
+    host's case, a password or connection options given), never its password."""
+    import hashlib
+
+    from warroom.store.db import store_identity
+
+    return hashlib.sha256(store_identity(target).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def former_settings_key(target: str | Path) -> str | None:
+    """The key the store's settings were kept under before settings_key was the store's identity (the SQLite file's
+    absolute path as its folders spell it, or the URL as typed with its password redacted), when it is another
+    key: settings saved there are carried over once (AppSettings.claim_contest). None: the same key."""
     import hashlib
 
     from warroom.store.db import as_on_disk
 
     path = _sqlite_file_of(target)
     name = str(as_on_disk(path)) if path is not None else redacted(str(target))
-    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    old = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return None if old == settings_key(target) else old
 
 
 def _sqlite_file_of(target: str | Path) -> Path | None:

@@ -75,3 +75,62 @@ def test_settings_kept_before_stores_had_theirs_are_read_once(qapp, tmp_path: Pa
     assert shown[-1] == ["charts", "answer"]
     first.close()  # type: ignore[attr-defined]
     other.close()  # type: ignore[attr-defined]
+
+
+def test_a_server_stores_races_keep_their_settings_however_its_url_is_typed() -> None:
+    """Issue 16: the settings key of a server's store was its URL as typed (password redacted), so the default port
+    written out, the host in capitals or a password given lost each race's saved settings. It is the store's
+    identity (store.db.store_identity, the recovery file's key), which holds no password."""
+    from warroom.bootstrap import settings_key
+
+    one = settings_key("postgresql://ann@db.example/polls")
+    assert settings_key("postgresql://ann@DB.example:5432/polls") == one
+    assert settings_key("postgresql+psycopg://ann:s3cret-pw@db.example/polls") == one
+    assert settings_key("postgresql://ann@db.example/polls?sslmode=require") == one
+    assert settings_key("postgresql://bob@db.example/polls") != one  # (another login may see other tables)
+    assert settings_key("postgresql://ann@db.example/other") != one
+
+
+def test_a_relative_sqlite_path_is_the_file_it_opens_from_the_folder_typed_in(tmp_path: Path, monkeypatch) -> None:
+    from warroom.bootstrap import settings_key
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    in_a = settings_key("polls.sqlite3")
+    assert settings_key(f"sqlite:///{tmp_path}/a/polls.sqlite3") == in_a == settings_key(tmp_path / "a/polls.sqlite3")
+    monkeypatch.chdir(tmp_path / "b")
+    assert settings_key("polls.sqlite3") != in_a
+
+
+def test_settings_saved_under_a_urls_former_key_are_carried_over(qapp, tmp_path: Path) -> None:
+    """Settings saved under the former key (the URL as typed) are read once under the store's identity, so nobody
+    loses saved choices at the update; another spelling's former key then finds them too."""
+    import hashlib
+
+    from warroom.bootstrap import former_settings_key, settings_key
+    from warroom.services.contest_preferences import ContestPreferences
+
+    typed = "postgresql://ann:pw@db.example/polls"
+    old = hashlib.sha256(b"postgresql://ann:***@db.example/polls").hexdigest()[:16]
+    assert former_settings_key(typed) == old
+    paths = AppPaths.under(tmp_path / "state")
+    paths.ensure()
+    settings = open_settings(paths)
+    store, service, _prefs, cid = _store(tmp_path / "s", settings)
+    settings.qsettings.setValue(f"store/{old}/contest/{cid}/presentation_views", "charts,answer")
+    prefs = ContestPreferences(
+        settings,
+        service,  # type: ignore[arg-type]
+        store=settings_key(typed),
+        former=former_settings_key(typed),
+    )
+    shown: list[list[str]] = []
+    prefs.presentation_views_changed.connect(shown.append)
+    service.contest_loaded.connect(prefs.set_contest)  # type: ignore[attr-defined]
+    service.open_contest(cid)  # type: ignore[attr-defined]
+    assert shown[-1] == ["charts", "answer"]
+    new = settings_key(typed)
+    assert settings.qsettings.value(f"store/{new}/contest/{cid}/presentation_views") == "charts,answer"
+    assert settings.qsettings.value(f"store/{old}/contest/{cid}/presentation_views") is None
+    store.close()  # type: ignore[attr-defined]

@@ -41,8 +41,15 @@ def test_two_windows_on_one_store_keep_both_windows_unsaved_changes(room, qtbot,
         assert read_unsaved(path, store) == [a, b]
         other.window.discard_unsaved(b)  # the second window settled its own
         assert read_unsaved(path, store) == [a]  # the first's stays, in case it is killed now
-        # the first window killed; the next start on the store is offered its change once, and takes it over
+        # While the first window is open, a start on the store is not offered its change: both windows held it,
+        # and each could enter it again (a poll added twice once the first copy's dates were edited)
+        assert other.offer_unsaved() == ""
+        assert other.window.unsaved_changes == ()
+        assert read_unsaved(path, store) == [a]
+        # the first window killed (its hold on its entry goes with the process); the next start on the store is
+        # offered its change once, and takes it over (settling it there settles it in the file)
         room._recovery_file = None
+        room.let_session_go()
         other.offer_unsaved()
         assert other.window.unsaved_changes == (a,)
         other.window.discard_unsaved(other.window.unsaved_changes[0])
@@ -94,6 +101,7 @@ def test_a_change_that_cannot_be_kept_on_a_full_disk_is_said_in_the_window_and_w
         assert sorted(p.name for p in (tmp_path / "full").iterdir()) == [
             "filler",
             "unsaved-change.json",
+            f"unsaved-change.json.{room._session}.live",  # (the window's hold on its entry: recovery.hold_session)
             "unsaved-change.json.lock",
         ]
 

@@ -42,7 +42,13 @@ class ContestPreferences(QObject):
     preferences_failed = Signal(str)
 
     def __init__(
-        self, settings: AppSettings, lookup: PriorLookup, parent: QObject | None = None, *, store: str = ""
+        self,
+        settings: AppSettings,
+        lookup: PriorLookup,
+        parent: QObject | None = None,
+        *,
+        store: str = "",
+        former: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -50,6 +56,7 @@ class ContestPreferences(QObject):
         # Each store's races keep their own settings (bootstrap.settings_key): ids are per store, and a team
         # store's race 1 took one's own race 1's meeting-mode views ("": the layout shared by every store)
         self.store = store
+        self.former = former  # the key this store's settings were kept under before (bootstrap.former_settings_key)
         self.contest: Contest | None = None
         self._born = ""  # the open contest's creation time, as its settings are marked (contest_born)
 
@@ -63,7 +70,7 @@ class ContestPreferences(QObject):
         self.contest = contest
         self._born = contest_born(self.lookup.opened_identity) if contest.id is not None else ""
         if contest.id is not None:
-            self.settings.claim_contest(contest.id, self._born, store=self.store)
+            self.settings.claim_contest(contest.id, self._born, store=self.store, former=self.former)
         self.presentation_views_changed.emit(self.settings.presentation_views_for(contest.id, store=self.store))
         self._announce_priors(contest)
         self.valid_votes_changed.emit(self.lookup.expected_valid_votes(contest))

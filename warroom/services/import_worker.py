@@ -582,7 +582,8 @@ class ImportWorker(QObject):
             self.progress_changed.emit(ImportProgress(source, "writing", 0, found.polls))
             try:
                 with translated(self._engine), self._sessions.begin() as session:
-                    PollService.require_still_there(session, contest, born)
+                    started = "import" if step == "import" else f"import's {step}"
+                    PollService.require_still_there(session, contest, born, since=f"since the {started} started")
                     before = repo.revision(session)
                     if removal is not None:
                         questions.remove_campaign_rows(session, contest.id or 0, removal)
@@ -681,7 +682,8 @@ class ImportWorker(QObject):
         calls = 0
         try:
             with translated(self._engine), self._sessions.begin() as session:
-                PollService.require_still_there(session, contest, born)  # a teammate may have replaced it
+                # a teammate may have replaced it
+                PollService.require_still_there(session, contest, born, since="since the import started")
                 refuse_changed_candidates(session, contest, fresh)  # or removed a candidate the file names
                 ids: list[int] = []
                 for k in range(0, len(fresh), self._chunk):

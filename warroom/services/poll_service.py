@@ -2006,12 +2006,21 @@ class PollService(QObject):
 
     @staticmethod
     def require_still_there(
-        session: Session, contest: Contest, identity: tuple[str, datetime | None] | None = None
+        session: Session,
+        contest: Contest,
+        identity: tuple[str, datetime | None] | None = None,
+        *,
+        since: str = "while it was open here",
     ) -> None:
         """Refuse a write into a contest another program deleted (SQLite gives its id to the next contest made, so
         the write would land in someone else's race). `identity`: its name and creation time as read when it was
         opened (a rename keeps the creation time); without it, the name must match. A store another version of
-        warroom upgraded meanwhile is refused too (store.db.refuse_changed_schema)."""
+        warroom upgraded meanwhile is refused too (store.db.refuse_changed_schema). The refusal names the race, when
+        (`since`: "since the import started"), and the race now under its number when there is one.
+
+        Raises:
+            StoreError: kind "missing".
+        """
         refuse_changed_schema(session)
         now = repo.contest_identity(session, contest.id or 0)
         if identity is not None and identity[1] is not None:
@@ -2019,8 +2028,14 @@ class PollService(QObject):
         else:
             same = now is not None and now[0] == contest.name
         if not same:
+            if now is None:
+                replaced = ""
+            elif now[0] == contest.name:
+                replaced = " and replaced by another race of the same name, made under its number since"
+            else:
+                replaced = f" and replaced: '{now[0]}' is another race, made under its number since"
             raise StoreError(
-                f"the contest '{contest.name}' was deleted by another program or a teammate while it was open here, "
+                f"the contest '{contest.name}' was deleted by another program or a teammate {since}{replaced}, "
                 "so nothing was saved; the window shows what the store holds now",
                 kind="missing",
             )

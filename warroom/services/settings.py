@@ -107,7 +107,7 @@ class AppSettings(QObject):
         """Drop every setting of a contest deleted here (its id may be the next contest's)."""
         self.write(_contest_group(contest_id, store), None)
 
-    def claim_contest(self, contest_id: int, born: str, *, store: str = "") -> None:
+    def claim_contest(self, contest_id: int, born: str, *, store: str = "", former: str | None = None) -> None:
         """The contest stored under `contest_id` now was made at `born` (contest_born): settings kept under that id
         for another contest, one deleted since (SQLite gives its id to the next contest made), are dropped, so a
         new race never opens with a deleted one's settings. Settings from before they carried a creation time are
@@ -115,10 +115,12 @@ class AppSettings(QObject):
 
         With `store`, settings kept before they were kept per store (`contest/ID/...`, shared by every store) are
         read once: moved to this store's contest when they are its (its mark, or none), and gone from the shared
-        place, so another store's race under the same id no longer takes them."""
+        place, so another store's race under the same id no longer takes them. Likewise those kept under `former`,
+        the store's key before keys were store identities (bootstrap.former_settings_key: its URL as typed), first."""
         group = _contest_group(contest_id, store)
-        if store and not self._holds(group):
-            old = _contest_group(contest_id, "")
+        for old in ([_contest_group(contest_id, former)] if former else []) + [_contest_group(contest_id, "")]:
+            if not store or self._holds(group):
+                break
             if self._holds(old):
                 marked_old: Any = self.qsettings.value(f"{old}/{BORN_KEY}")
                 if marked_old is None or not born or str(marked_old) == born:

@@ -85,9 +85,12 @@ from warroom.store.schema import (
 )
 
 BUNDLE_FORMAT = "warroom-campaign-bundle"
-BUNDLE_VERSION = 2
-"""Version 2 adds "two_round" (a two-round contest's poll notices, matrices and official rounds); a bundle
-without them is still written as version 1, which earlier versions of warroom read."""
+BUNDLE_VERSION = 3
+"""Version 2 adds "two_round" (a two-round contest's poll notices, matrices and official rounds); version 3 the
+contest's expected first round (`expected_turnout`, `expected_blank_null`, `registered`: Contest.expected). A bundle
+is written with the lowest version that holds what it carries (1 without either), which earlier versions of
+warroom read; one that cannot read it says it is from a newer version (a warroom reading version 2 refused the
+expected first round as an "unknown key")."""
 """Campaign bundles carry `format` and `version`; a reader refuses a newer version rather than guess."""
 
 
@@ -720,7 +723,7 @@ def export_bundle(session: Session, contest_id: int) -> dict[str, Any]:
     return (
         {
             "format": BUNDLE_FORMAT,
-            "version": BUNDLE_VERSION if two_round else 1,
+            "version": 3 if contest.expected is not None else 2 if two_round else 1,
             "exported_at": datetime.now().isoformat(timespec="seconds"),
             "demo": contest.demo,
             "contest": contest_to_dict(contest, get_official_result(session, contest_id)),
@@ -904,8 +907,13 @@ def read_bundle(text: str) -> Bundle:
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise ContestError("not a campaign bundle (no warroom bundle format tag)")
     version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version > BUNDLE_VERSION or version < 1:
-        raise ContestError(f"bundle version {version!r}: this warroom reads version {BUNDLE_VERSION}; update warroom")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ContestError(f"bundle version {version!r:.40} is not a version warroom writes (1 to {BUNDLE_VERSION})")
+    if version > BUNDLE_VERSION:
+        raise ContestError(
+            f"the bundle was written by a newer version of warroom (bundle version {version}; this one reads versions "
+            f"1 to {BUNDLE_VERSION}): update warroom to import it"
+        )
     if not isinstance(data.get("demo", False), bool):  # ("false" was read as true)
         raise ContestError(f"demo must be true or false, not {data['demo']!r:.40}; nothing imported")
     unknown = [key for key in data if key not in _BUNDLE_KEYS]

@@ -272,6 +272,133 @@ def read_kept(path: Path, store: str) -> tuple[list[UnsavedChange], frozenset[st
         raise ValueError(f"{path}: the unsaved change kept there cannot be read ({exc})") from None
 
 
+class SessionHold:
+    """A session's hold on its entries of the recovery file while it runs (hold_session): an advisory lock on a file
+    of its own beside the recovery file (`NAME.SESSION.live`), let go when the session ends, however it ends (the
+    system lets a killed process's locks go). A start takes over only the entries of sessions that hold none."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self._fd = path, fd
+
+    def release(self) -> None:
+        """The session ends: its entries (if any are left) go to the next start."""
+        if self._fd < 0:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(self._fd)  # (closing the file lets the lock go)
+        self._fd = -1
+
+
+def _live_file(path: Path, session: str) -> Path | None:
+    """Where `session`'s hold is kept (None: no session a start made names its entry so: "" or a hand edit)."""
+    if not (session and len(session) <= 64 and all(c in "0123456789abcdef" for c in session)):
+        return None
+    return path.with_name(f"{path.name}.{session}.live")
+
+
+def hold_session(path: Path, session: str) -> SessionHold | None:
+    """Hold `session`'s entries of the recovery file `path` for as long as it runs (SessionHold); None when the hold
+    could not be taken (its entries are then taken over by the next start, as before holds were kept).
+
+    Raises:
+        nothing: a hold that cannot be made never stops a change being kept.
+    """
+    live = _live_file(path, session)
+    if live is None:
+        return None
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(live, flags, 0o600)
+    except OSError:
+        return None
+    if not _try_lock(fd):
+        os.close(fd)
+        return None
+    return SessionHold(live, fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _held_by_another(path: Path, session: str) -> bool:
+    """Whether `session`, which kept an entry in `path`, still runs (its hold_session lock is held): its entries are
+    in its window. A session that ended, or was killed, holds none: its lock file (if left) is removed."""
+    live = _live_file(path, session)
+    if live is None:
+        return False
+    try:
+        fd = os.open(live, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:  # none there (a session that ended), or not a file this makes: no hold
+        return False
+    try:
+        if not _try_lock(fd):
+            return True
+        with contextlib.suppress(OSError):
+            live.unlink()  # (a killed session's)
+        return False
+    finally:
+        os.close(fd)
+
+
+def take_kept(path: Path, store: str, session: str) -> tuple[list[UnsavedChange], frozenset[str]]:
+    """The changes kept in `path` for `store` by sessions that no longer run (read_kept's, less those of a session
+    still running: they are in its window, and both windows holding one change could each enter it again), made
+    `session`'s own in the file at once, so a start at the same moment is not offered them too. Returns them, and
+    the sessions they were taken from (write_unsaved's `takes`). `session` should hold its entries first
+    (hold_session), or a start at the same moment may take them back.
+
+    Raises:
+        ValueError: as read_unsaved (the file is left as it is).
+        OSError: the file could not be locked or written (nothing taken).
+    """
+    key = store_identity(store)
+    with _held(path):
+        entries_all = _entries(path)
+        read_kept(path, store)  # (the file's entries for the store checked whole first: ValueError, nothing taken)
+        taken = [
+            e
+            for e in entries_all
+            if _is_for(e, key) and (_session_of(e) == session or not _held_by_another(path, _session_of(e)))
+        ]
+        if not taken:
+            return [], frozenset()
+        changes: list[UnsavedChange] = []
+        read = 0
+        for entry in taken:
+            earlier = list(changes)
+            for raw in entry["changes"]:
+                read += 1
+                change = _change(raw, f"change {read}: ")
+                if change not in earlier:
+                    changes.append(change)
+        mine = {
+            "key": key,
+            "store": redacted(store),
+            **({"session": session} if session else {}),
+            "changes": [_as_dict(change) for change in changes],
+        }
+        _write(path, [*[e for e in entries_all if not any(e is t for t in taken)], mine])
+        return changes, frozenset(_session_of(e) for e in taken) - {session}
+
+
+def _session_of(entry: dict[str, Any]) -> str:
+    session = entry.get("session")
+    return session if isinstance(session, str) else ""
+
+
 def _change(data: Any, where: str) -> UnsavedChange:
     """One kept change (`where`: which, for a message)."""
     if not isinstance(data, dict):
