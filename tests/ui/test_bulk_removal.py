@@ -369,6 +369,13 @@ def _delete_every_poll_then_undo(room, qtbot, monkeypatch) -> None:  # type: ign
     assert all(len(series.poll_ids) == 0 for series in charts._first.values())
     assert not win.action_delete.isEnabled()
     qtbot.waitUntil(lambda ps=ps: ps.pending_writes == 0)
+    results: list[Any] = []
+    writer, submit = ps._writer, ps._writer.submit
+    monkeypatch.setattr(
+        writer,
+        "submit",
+        lambda job, done: submit(job, lambda result, error: (results.append(result), done(result, error))),
+    )
     win.undo_stack.undo()
     assert ps._polls is held and held.updates == 0  # the very map, not filled again poll by poll (before: 1)
     assert ps.polls == before and all(a is b for a, b in zip(ps.polls, before, strict=True))
@@ -376,6 +383,12 @@ def _delete_every_poll_then_undo(room, qtbot, monkeypatch) -> None:  # type: ign
     assert asked == [8]  # (before: 240, twice the polls put back under their own ids)
     # what the writer keeps for a later write is the window's own poll, not a second copy of each read back
     assert len(ps._w_last) == len(before) and all(ps._w_last[p.id] is p for p in before)
+    # and the write hands the window its own polls back: the copies it read to compare are freed on the writer's
+    # thread (handed over, 100,000 of them were freed in the window's turn that took the result)
+    got = [r[0] for r in results if isinstance(r, tuple) and isinstance(r[0], tuple) and len(r[0]) == 4]
+    stored = got[0][0]  # (each result: the write's own, and the store's revision after it)
+    mine = {p.id: p for p in before}
+    assert len(stored) == len(before) and all(p is mine[p.id] for p in stored)
     assert ps.polls == before and dict(ps.polls_view) == {p.id: p for p in before}
     assert [header.sectionSize(c) for c in range(header.count())] == widths
     qtbot.waitUntil(lambda: sum(len(series.poll_ids) for series in charts._first.values()) > 0)  # with the average

@@ -1431,9 +1431,11 @@ class PollService(QObject):
             # what a later write expects of each: the poll shown where the store holds it so (the window's own
             # object, not a second copy: an undone delete of 100,000 polls kept 100,000 copies here for good, and
             # the window's collector walked them)
-            self._w_last.update(
-                (q.id or 0, p if same else q) for p, q, same in zip(shown, stored, as_written, strict=True)
-            )
+            stored = [p if same else q for p, q, same in zip(shown, stored, as_written, strict=True)]
+            self._w_last.update((p.id or 0, p) for p in stored)
+            # (the copies read back are freed here, on the writer's thread: handed to the window with the result,
+            # an undone delete's 100,000 were freed in the window's turn that took it, 180-230 ms of its CPU)
+            del fresh, by_id
             return stored, repo.spare_poll_ids(s, spare_wanted), as_written, ids
 
         def landed(result: tuple[list[Poll], list[int], list[bool], list[int]]) -> None:
