@@ -153,7 +153,8 @@ class TwoRoundController(QObject):
         self._last_chart: CampaignChart | None = None  # the same campaign's: its points are reused
         self._rows: NoticeRows | None = None  # the campaign's notices as table rows, each choice's kept
         self.table: NoticeTable | None = None
-        self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float]]] = {}
+        # per list: its averages, qualify odds and why there are none (QUALIFY_NEEDS_TURNOUT), worked out once
+        self._by_hypothesis: dict[str | None, tuple[CandidateAverages | None, dict[str, float], str | None]] = {}
         self._leads: dict[frozenset[str], tuple[tuple[str, str], MatchupLead]] = {}  # per pair, A first
         self._charts: dict[tuple[str | None, tuple[str, str]], CampaignChart] = {}  # per hypothesis and pair
         self._defaults: dict[tuple[object, ...], ScenarioDefaults] = {}
@@ -356,21 +357,14 @@ class TwoRoundController(QObject):
     def _average_first_round(self) -> None:
         if self.campaign is None:
             return
-        cached = self._odds_of(self.hypothesis)
-        self.averages, self.qualify = cached[0], dict(cached[1])
-        self.qualify_note = self._qualify_note()
+        averages, odds, self.qualify_note = self._odds_of(self.hypothesis)
+        self.averages, self.qualify = averages, dict(odds)
         self.qualify_ready.emit(self.qualify)
 
-    def _qualify_note(self) -> str | None:
-        """Why no qualify odds are given though the first round is averaged (as `warroom qualify` prints it)."""
-        if self.campaign is None or self.averages is None or self.qualify:
-            return None
-        rules = self.contest.counting_rules if self.contest is not None else None
-        return QUALIFY_NEEDS_TURNOUT if valid_share_of_base(self.campaign, rules) is None else None
-
-    def _odds_of(self, hypothesis: str | None) -> tuple[CandidateAverages | None, dict[str, float]]:
+    def _odds_of(self, hypothesis: str | None) -> tuple[CandidateAverages | None, dict[str, float], str | None]:
         """One list's first-round averages and qualify odds, worked out once per campaign (switching back, or to a
-        list prepared at idle, is immediate); a list that cannot be averaged is said and gives none."""
+        list prepared at idle, is immediate); a list that cannot be averaged is said and gives none. Third: why
+        an averaged list has no odds (QUALIFY_NEEDS_TURNOUT, as `warroom qualify` prints it), else None."""
         cached = self._by_hypothesis.get(hypothesis)
         if cached is None:
             campaign = self.campaign
@@ -387,6 +381,7 @@ class TwoRoundController(QObject):
             cached = (
                 averages,
                 qualify_odds(averages, rules, valid_of_base=base, withdrawn=withdrawn) if averages is not None else {},
+                QUALIFY_NEEDS_TURNOUT if base is None and averages is not None else None,
             )
             self._by_hypothesis[hypothesis] = cached
         return cached
