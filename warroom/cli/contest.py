@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -652,11 +651,6 @@ def _nothing_imported(exc: Exception) -> str:
     return text if "nothing imported" in text else f"{text}; nothing imported"
 
 
-def _name_key(name: str) -> str:
-    """A contest name as the store looks one up (case, spacing and composition aside: store.polls.get_contest)."""
-    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
-
-
 def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
     """`warroom import BUNDLE`: all or nothing; duplicates skipped and listed. --dry-run rolls back."""
     from warroom.store import contests as store
@@ -666,8 +660,10 @@ def import_bundle_text(args: argparse.Namespace, text: str, out: TextIO) -> int:
         bundle = store.read_bundle(text)
     except store.ContestError as exc:
         raise CliError(f"{args.file}: {_nothing_imported(exc)}") from None
+    from warroom.store.polls import folded_name
+
     named = getattr(args, "contest", None)
-    if named and _name_key(named) != _name_key(bundle.contest.name):  # (it went into its own race, exit 0)
+    if named and folded_name(named) != folded_name(bundle.contest.name):  # (it went into its own race, exit 0)
         raise CliError(
             f"{args.file} is a bundle of {bundle.contest.name!r}, which it imports into: drop --contest {echoed(named)}, "
             "or import a poll CSV into that race",

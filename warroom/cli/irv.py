@@ -168,21 +168,23 @@ def _code(contest: Contest, text: str, what: str) -> str:
     one listed first."""
     from warroom.core.csvformat import candidate_spellings
 
-    key = text.strip().casefold()
-    if key in ("exhausted", "exhaust", "none"):
-        return EXHAUSTED
     spelled = candidate_spellings(contest)
-    code = spelled.get(text)
-    if code is not None and code != "other":
+    code = _row_code(spelled, text)
+    if code is not None:
         return code
+    key = text.strip().casefold()
     if spelled.ambiguous.get(key):
         raise ValueError(f"{what}: {spelled.unknown(text)}")
     raise ValueError(f"{what}: {echoed(text.strip())} is not a candidate of {contest.name}")
 
 
+_EXHAUSTED_WORDS = ("exhausted", "exhaust", "none")
+"""What names the exhausted pile in a `--row`."""
+
+
 def _row_code(spelled: Any, text: str) -> str | None:
     """`text` as one candidate of the row (or EXHAUSTED), None when it names none or two."""
-    if text.strip().casefold() in ("exhausted", "exhaust", "none"):
+    if text.strip().casefold() in _EXHAUSTED_WORDS:
         return EXHAUSTED
     code = spelled.get(text)
     return None if code is None or code == "other" else code
@@ -255,7 +257,7 @@ def parse_row(contest: Contest, text: str) -> tuple[str, dict[str, float]]:
     """
     readings = _row_readings(contest, text)
     if any(who == EXHAUSTED for who, _items in readings) or (
-        not readings and text.partition("=")[0].strip().casefold() in ("exhausted", "exhaust", "none")
+        not readings and text.partition("=")[0].strip().casefold() in _EXHAUSTED_WORDS
     ):  # (it went on to say "__exhausted__ has no first-round share in the polls")
         raise ValueError(
             f"--row {echoed(text)}: the exhausted pile has no row of its own: name the candidate whose voters these are"

@@ -189,7 +189,8 @@ def list_contests(session: Session) -> list[Contest]:
     return [_contest_to_core(r) for r in session.scalars(stmt.order_by(ContestRow.election_date.desc(), ContestRow.id))]
 
 
-def _folded(name: str) -> str:
+def folded_name(name: str) -> str:
+    """A contest name as `get_contest` looks one up: spacing, composition (NFC) and case aside."""
     return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
 
 
@@ -212,9 +213,9 @@ def get_contest(session: Session, key: int | str | None = None) -> Contest | Non
         # Composed (NFC) too: a name pasted decomposed (a Mac's "e" + combining diaeresis) is the name it looks like.
         # A stored name holding a zero-width space or soft hyphen (drawn as nothing) is found typed without it; a
         # name typed with one is not the name (without_invisibles: on the stored side only).
-        wanted = _folded(key)
+        wanted = folded_name(key)
         names = session.execute(select(ContestRow.id, ContestRow.name)).all()
-        ids = [cid for cid, name in names if _folded(without_invisibles(name)) == wanted]
+        ids = [cid for cid, name in names if folded_name(without_invisibles(name)) == wanted]
         if len(ids) == 1:
             return get_contest(session, int(ids[0]))
     return _contest_to_core(row) if row else None
