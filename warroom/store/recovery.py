@@ -103,23 +103,28 @@ def _held(path: Path) -> Iterator[None]:
         os.close(fd)  # (closing the file lets the lock go)
 
 
+def _try_lock(fd: int) -> bool:
+    """Take the advisory lock on `fd` if no other session holds it (False: one does)."""
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 def _lock(fd: int, lock: Path) -> None:
     deadline = time.monotonic() + LOCK_WAIT_S
-    while True:
-        try:
-            if sys.platform == "win32":  # pragma: no cover - Windows
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except OSError:
-            if time.monotonic() >= deadline:
-                raise OSError(f"{lock}: another warroom session holds it (waited {LOCK_WAIT_S:g} s)") from None
-            time.sleep(0.01)
+    while not _try_lock(fd):
+        if time.monotonic() >= deadline:
+            raise OSError(f"{lock}: another warroom session holds it (waited {LOCK_WAIT_S:g} s)")
+        time.sleep(0.01)
 
 
 def _is_for(entry: Any, key: str) -> bool:
@@ -316,21 +321,6 @@ def hold_session(path: Path, session: str) -> SessionHold | None:
         os.close(fd)
         return None
     return SessionHold(live, fd)
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        if sys.platform == "win32":  # pragma: no cover - Windows
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
 
 
 def _held_by_another(path: Path, session: str) -> bool:
