@@ -132,8 +132,13 @@ def _contest_to_core(row: ContestRow) -> Contest:
         notes=row.notes,
         demo=bool(row.demo),
         transfer_prior=row.transfer_prior or "",
-        expected=ExpectedTurnout.stored(row.expected_turnout, row.expected_blank_null, row.expected_registered),
+        expected=expected_of(row),
     )
+
+
+def expected_of(row: ContestRow) -> ExpectedTurnout | None:
+    """The contest's expected first round from its row's three columns (None: not set)."""
+    return ExpectedTurnout.stored(row.expected_turnout, row.expected_blank_null, row.expected_registered)
 
 
 def set_expected(row: ContestRow, contest: Contest) -> None:

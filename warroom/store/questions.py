@@ -35,9 +35,9 @@ from warroom.core.france import (
     name_key,
 )
 from warroom.core.two_round_pipeline import Campaign
-from warroom.core.types import DIRECTION_CONTROLS, ExpectedTurnout, control_problem, disguised_letter
+from warroom.core.types import DIRECTION_CONTROLS, control_problem, disguised_letter
 from warroom.core.validation import date_window, in_the_future, not_text
-from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision
+from warroom.store.polls import _day, _gc_paused, _insert_plain, _raw_rows, bump_revision, expected_of
 from warroom.store.schema import (
     ContestRow,
     OfficialRoundRow,
@@ -777,11 +777,7 @@ def load_campaign(session: Session, contest: int | str) -> Campaign:
     """
     contest_id = _contest_id(session, contest)
     row = session.get(ContestRow, contest_id)
-    expected = (
-        None
-        if row is None
-        else ExpectedTurnout.stored(row.expected_turnout, row.expected_blank_null, row.expected_registered)
-    )
+    expected = None if row is None else expected_of(row)
     return Campaign(
         load_notices(session, contest_id),
         load_matrices(session, contest_id),
